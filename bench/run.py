@@ -1,0 +1,143 @@
+"""Training-step benchmarks: the same workload on PyTorch and hayabusa, interleaved, in one process.
+
+    python -m bench [--rounds 7] [--json results.json] [--png ratios.png] [--only NAME ...]
+
+Each workload is built once per engine from the same numpy data; then the two
+engines alternate, round by round, each timing a batch of iterations, and the
+median per-iteration time of each engine is reported with the ratio
+PyTorch / hayabusa (above 1 means hayabusa is faster).
+"""
+import argparse
+import json
+import statistics
+import sys
+import time
+
+import numpy as np
+
+
+def _mlp(engine, sizes, act, rng_seed=0):
+    nn = engine.nn
+    layers = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(nn.Linear(a, b))
+        if i < len(sizes) - 2:
+            layers.append(getattr(nn, act)())
+    model = nn.Sequential(*layers)
+    rng = np.random.default_rng(rng_seed)
+    with engine.no_grad():
+        for p in model.parameters():
+            p.copy_(engine.from_numpy(rng.uniform(-0.3, 0.3, tuple(p.shape)).astype(np.float32)))
+    return model
+
+
+def training_step(sizes, batch, act, opt_name, opt_kw):
+    """A workload factory: one zero_grad -> forward -> loss -> backward -> step."""
+    def build(engine):
+        rng = np.random.default_rng(1)
+        x = engine.from_numpy(rng.standard_normal((batch, sizes[0])).astype(np.float32))
+        y = engine.from_numpy(rng.integers(0, sizes[-1], batch).astype(np.int64))
+        model = _mlp(engine, sizes, act)
+        crit = engine.nn.CrossEntropyLoss()
+        opt = getattr(engine.optim, opt_name)(model.parameters(), **opt_kw)
+
+        def step():
+            opt.zero_grad()
+            loss = crit(model(x), y)
+            loss.backward()
+            opt.step()
+        return step
+    return build
+
+
+def inference(sizes, batch, act):
+    def build(engine):
+        rng = np.random.default_rng(1)
+        x = engine.from_numpy(rng.standard_normal((batch, sizes[0])).astype(np.float32))
+        model = _mlp(engine, sizes, act)
+
+        def step():
+            with engine.no_grad():
+                model(x)
+        return step
+    return build
+
+
+WORKLOADS = {
+    "tutorial classifier step (400x2 -> 3, SGD)":
+        training_step([2, 3], 400, "ReLU", "SGD", dict(lr=0.01)),
+    "tiny MLP step (32x16 -> 32 -> 4, SGD momentum)":
+        training_step([16, 32, 4], 32, "ReLU", "SGD", dict(lr=0.01, momentum=0.9)),
+    "MNIST MLP step (128x784 -> 256 -> 256 -> 10, Adam)":
+        training_step([784, 256, 256, 10], 128, "ReLU", "Adam", dict(lr=1e-3)),
+    "tutorial classifier forward": inference([2, 3], 400, "ReLU"),
+    "tiny MLP forward": inference([16, 32, 4], 32, "ReLU"),
+    "MNIST MLP forward": inference([784, 256, 256, 10], 128, "ReLU"),
+}
+
+
+def _time(fn, iters):
+    start = time.perf_counter()
+    for _ in range(iters):
+        fn()
+    return (time.perf_counter() - start) / iters
+
+
+def measure(build, engines, rounds, target_s=0.2):
+    steps = {name: build(mod) for name, mod in engines.items()}
+    iters = {}
+    for name, fn in steps.items():
+        fn()  # warm-up (and lazy initialization)
+        once = max(_time(fn, 3), 1e-7)
+        iters[name] = max(3, int(target_s / once))
+    times = {name: [] for name in steps}
+    for _ in range(rounds):
+        for name, fn in steps.items():
+            times[name].append(_time(fn, iters[name]))
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--json", help="write the results to this JSON file")
+    parser.add_argument("--png", help="write a bar chart of the ratios to this PNG file")
+    parser.add_argument("--only", nargs="*", help="substrings of the workloads to run")
+    args = parser.parse_args(argv)
+
+    import torch
+    import hayabusa
+    torch.set_num_threads(int(torch.get_num_threads()))
+    engines = {"torch": torch, "hayabusa": hayabusa}
+    results = []
+    print(f"{'workload':55s} {'torch µs':>10s} {'hayabusa µs':>12s} {'ratio':>7s}")
+    for name, build in WORKLOADS.items():
+        if args.only and not any(s in name for s in args.only):
+            continue
+        med = measure(build, engines, args.rounds)
+        ratio = med["torch"] / med["hayabusa"]
+        results.append({"workload": name, "torch_us": med["torch"] * 1e6,
+                        "hayabusa_us": med["hayabusa"] * 1e6, "ratio": ratio})
+        print(f"{name:55s} {med['torch'] * 1e6:10.1f} {med['hayabusa'] * 1e6:12.1f} {ratio:6.2f}x",
+              flush=True)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"python": sys.version.split()[0], "torch": torch.__version__,
+                       "hayabusa": hayabusa.__version__, "isa": hayabusa._C.get_isa(),
+                       "results": results}, f, indent=1)
+    if args.png:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots(figsize=(8, 0.5 * len(results) + 1.5))
+        names = [r["workload"] for r in results][::-1]
+        ratios = [r["ratio"] for r in results][::-1]
+        ax.barh(names, ratios, color=["tab:green" if r >= 1 else "tab:red" for r in ratios])
+        ax.axvline(1.0, color="k", lw=0.8)
+        ax.set_xlabel("PyTorch time / hayabusa time (higher is faster)")
+        fig.tight_layout()
+        fig.savefig(args.png, dpi=110)
+
+
+if __name__ == "__main__":
+    main()

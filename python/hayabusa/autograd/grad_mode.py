@@ -1,0 +1,76 @@
+"""Grad mode: whether ops record a graph. Context managers that also work as decorators."""
+import functools
+
+_enabled = True
+
+
+def is_grad_enabled():
+    return _enabled
+
+
+def _set(mode):
+    global _enabled
+    _enabled = bool(mode)
+
+
+class _GradModeContext:
+    """Sets grad mode on entry and restores the previous mode on exit; usable as a decorator."""
+
+    mode = True
+
+    def __enter__(self):
+        self._prev = _enabled
+        _set(self.mode)
+        return self
+
+    def __exit__(self, *exc):
+        _set(self._prev)
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__():
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+class no_grad(_GradModeContext):
+    """Ops inside record no graph: results have ``requires_grad=False``."""
+
+    mode = False
+
+
+class enable_grad(_GradModeContext):
+    """Turns graph recording back on inside a ``no_grad`` block."""
+
+    mode = True
+
+
+class set_grad_enabled(_GradModeContext):
+    """``set_grad_enabled(mode)``: as a function call it sets the mode at once, as PyTorch."""
+
+    def __init__(self, mode):
+        self._prev = _enabled
+        self.mode = bool(mode)
+        _set(self.mode)
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, fn):
+        _set(self._prev)
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+class inference_mode(_GradModeContext):
+    """Like ``no_grad`` (hayabusa has no separate inference tensors)."""
+
+    def __init__(self, mode=True):
+        self.mode = not mode

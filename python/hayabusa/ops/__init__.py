@@ -1,0 +1,1 @@
+"""Differentiable ops, one family per module, forward and backward side by side."""

@@ -1,0 +1,103 @@
+"""Activations with dedicated C kernels forward and backward (ReLU, GELU, ...), and dropout."""
+from .. import _dtype
+from ..autograd.function import Function
+from ._util import cast
+
+
+class UnaryKernel(Function):
+    """An activation computed by the backend's fused kernel; backward saves x or y, as it needs."""
+
+    def forward(self, x, op, p1, p2):
+        self.op, self.p1, self.p2 = op, p1, p2
+        y = self.be.unary_forward(op, x, p1, p2)
+        self.saves_output = self.be.UNARY_SAVES[op] == "output"
+        self.saved_inputs = () if self.saves_output else (0,)
+        self.saved = y if self.saves_output else x
+        return y
+
+    def backward(self, grad):
+        return self.be.unary_backward(self.op, grad, self.saved, self.p1, self.p2)
+
+    def name(self):
+        return {"relu": "ReluBackward0", "leaky_relu": "LeakyReluBackward0",
+                "sigmoid": "SigmoidBackward0", "tanh": "TanhBackward0", "gelu": "GeluBackward0",
+                "gelu_tanh": "GeluBackward0", "elu": "EluBackward0", "silu": "SiluBackward0",
+                "softplus": "SoftplusBackward0", "hardtanh": "HardtanhBackward0"}[self.op]
+
+
+def _kernel_activation(x, op, p1=0.0, p2=0.0):
+    from .._tensor import Tensor
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(x).__name__}")
+    if not x.dtype.is_floating_point or x.dtype is _dtype.float16:
+        if op == "relu" and not x.dtype.is_floating_point:
+            from .arith import maximum
+            return maximum(x, 0)
+        x = cast(x, _dtype.get_default_dtype()) if not x.dtype.is_floating_point else x
+        if x.dtype is _dtype.float16:
+            raise NotImplementedError(f"{op} on float16 tensors is not supported yet")
+    return UnaryKernel.apply(x, op=op, p1=float(p1), p2=float(p2))
+
+
+def relu(x):
+    return _kernel_activation(x, "relu")
+
+
+def leaky_relu(x, negative_slope=0.01):
+    return _kernel_activation(x, "leaky_relu", negative_slope)
+
+
+def sigmoid(x):
+    return _kernel_activation(x, "sigmoid")
+
+
+def tanh(x):
+    return _kernel_activation(x, "tanh")
+
+
+def gelu(x, approximate="none"):
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh.")
+    return _kernel_activation(x, "gelu" if approximate == "none" else "gelu_tanh")
+
+
+def elu(x, alpha=1.0):
+    return _kernel_activation(x, "elu", alpha)
+
+
+def silu(x):
+    return _kernel_activation(x, "silu")
+
+
+def softplus(x, beta=1.0, threshold=20.0):
+    return _kernel_activation(x, "softplus", beta, threshold)
+
+
+def hardtanh(x, min_val=-1.0, max_val=1.0):
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _kernel_activation(x, "hardtanh", min_val, max_val)
+
+
+class Dropout(Function):
+    """Inverted dropout: kept elements scaled by 1/(1-p); backward reuses the same mask."""
+
+    def forward(self, x, mask, scale):
+        self.mask, self.scale = mask, scale
+        return x * mask * scale
+
+    def backward(self, grad):
+        return grad * self.mask * self.scale
+
+
+def dropout(x, p=0.5, training=True, generator=None):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return x
+    from .._random import default_generator
+    gen = generator or default_generator
+    if p == 1.0:
+        return x * 0.0
+    mask = gen._impl.bernoulli(1.0 - p, x.shape, x._data.dtype)
+    return Dropout.apply(x, mask=mask, scale=1.0 / (1.0 - p))

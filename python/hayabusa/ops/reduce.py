@@ -1,0 +1,276 @@
+"""Reductions: sum, mean, var, std, prod, max, min, argmax, argmin."""
+import math
+
+from .. import _dtype
+from .._tensor import Tensor, _wrap
+from ..autograd.function import Function
+from ._util import cast, normalize_dim
+
+
+def _dims(x, dim):
+    """A sorted tuple of reduced axes (all of them for dim=None)."""
+    if dim is None:
+        return tuple(range(x.ndim))
+    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+    out = tuple(sorted({normalize_dim(d, x.ndim) for d in dims}))
+    if len(out) != len(dims):
+        raise RuntimeError("dim appears multiple times in the list of dims")
+    return out if x.ndim else ()
+
+
+def _axis(dims):
+    return dims[0] if len(dims) == 1 else dims
+
+
+def _expand_back(be, grad, in_shape, dims, keepdim):
+    """grad of a reduction broadcast back over the reduced axes."""
+    if not keepdim and dims:
+        shape = list(in_shape)
+        for d in dims:
+            shape[d] = 1
+        grad = grad.reshape(shape)
+    return be.broadcast_to(grad, in_shape)
+
+
+class Sum(Function):
+    def forward(self, x, dims, keepdim):
+        self.in_shape, self.dims, self.keepdim = x.shape, dims, keepdim
+        if not dims:
+            return self.be.copy(x)
+        return self.be.asarray(self.be.sum(x, axis=_axis(dims), keepdims=keepdim))
+
+    def backward(self, grad):
+        return _expand_back(self.be, grad, self.in_shape, self.dims, self.keepdim)
+
+
+class Mean(Function):
+    def forward(self, x, dims, keepdim):
+        self.in_shape, self.dims, self.keepdim = x.shape, dims, keepdim
+        self.count = math.prod(x.shape[d] for d in dims)
+        if not dims:
+            return self.be.copy(x)
+        return self.be.asarray(self.be.mean(x, axis=_axis(dims), keepdims=keepdim)).astype(x.dtype, copy=False)
+
+    def backward(self, grad):
+        g = _expand_back(self.be, grad, self.in_shape, self.dims, self.keepdim)
+        return g / self.count if self.count else g * float("nan")
+
+
+class Var(Function):
+    saved_inputs = (0,)
+
+    def forward(self, x, dims, correction, keepdim):
+        self.x, self.dims, self.correction, self.keepdim = x, dims, correction, keepdim
+        return self.be.asarray(self.be.var(x, axis=_axis(dims), ddof=correction,
+                                           keepdims=keepdim)).astype(x.dtype, copy=False)
+
+    def backward(self, grad):
+        be, x = self.be, self.x
+        n = math.prod(x.shape[d] for d in self.dims)
+        centered = x - be.mean(x, axis=_axis(self.dims), keepdims=True)
+        g = _expand_back(be, grad, x.shape, self.dims, self.keepdim)
+        return (g * centered * (2.0 / max(n - self.correction, 0))).astype(x.dtype, copy=False)
+
+
+class Prod(Function):
+    saved_inputs = (0,)
+
+    def forward(self, x, dims, keepdim):
+        self.x, self.dims, self.keepdim = x, dims, keepdim
+        return self.be.asarray(self.be.prod(x, axis=_axis(dims) if dims else None, keepdims=keepdim))
+
+    def backward(self, grad):
+        be, x = self.be, self.x
+        axis = _axis(self.dims) if self.dims else None
+        g = _expand_back(be, grad, x.shape, self.dims, self.keepdim)
+        # product of the others: prod/x where x != 0, computed directly where x == 0
+        zeros = x == 0
+        safe = be.where(zeros, 1, x)
+        others = be.prod(safe, axis=axis, keepdims=True) / safe
+        zero_count = be.sum(zeros, axis=axis, keepdims=True)
+        others = be.where(zero_count == 0, others,
+                          be.where(zeros & (zero_count == 1), be.prod(safe, axis=axis, keepdims=True), 0))
+        return (g * others).astype(x.dtype, copy=False)
+
+
+class MaxAlong(Function):
+    """values of max/min along one dim; the indices are returned without gradient."""
+
+    torch_name = "MaxBackward0"
+
+    def forward(self, x, dim, keepdim, values, indices):
+        # values and indices come from one kernel call made by the caller
+        self.in_shape, self.dim, self.keepdim, self.indices = x.shape, dim, keepdim, indices
+        if keepdim:
+            values = values.reshape(values.shape[:dim] + (1,) + values.shape[dim:])
+        return values
+
+    def backward(self, grad):
+        be = self.be
+        g = be.zeros(self.in_shape, grad.dtype)
+        idx = self.indices.reshape(self.indices.shape[:self.dim] + (1,) + self.indices.shape[self.dim:])
+        g_k = grad if self.keepdim else grad.reshape(idx.shape)
+        be.put_along_axis(g, idx, g_k, self.dim)
+        return g
+
+
+class MaxAll(Function):
+    """max/min over every element; the gradient is shared evenly among the ties (as PyTorch)."""
+
+    torch_name = "MaxBackward1"
+
+    saved_inputs = (0,)
+    saves_output = True
+
+    def forward(self, x, find_min):
+        self.x = x
+        self.out = self.be.asarray(self.be.amin(x) if find_min else self.be.amax(x))
+        return self.out
+
+    def backward(self, grad):
+        mask = (self.x == self.out)
+        return (mask * (grad / max(int(mask.sum()), 1))).astype(self.x.dtype, copy=False)
+
+
+# ---------------------------------------------------------------- functions
+def _sum_dtype(x, dtype):
+    if dtype is not None:
+        return _dtype.to_dtype(dtype)
+    # integer and bool sums accumulate in int64, as PyTorch
+    return x.dtype if x.dtype.is_floating_point else _dtype.int64
+
+
+def sum(x, dim=None, keepdim=False, dtype=None):
+    x = cast(x, _sum_dtype(x, dtype))
+    return Sum.apply(x, dims=_dims(x, dim), keepdim=keepdim)
+
+
+def mean(x, dim=None, keepdim=False, dtype=None):
+    if dtype is not None:
+        x = cast(x, _dtype.to_dtype(dtype))
+    if not x.dtype.is_floating_point:
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point "
+            f"or complex dtype. Got: {x.dtype.name.capitalize()}")
+    return Mean.apply(x, dims=_dims(x, dim), keepdim=keepdim)
+
+
+def var(x, dim=None, unbiased=None, keepdim=False, correction=None):
+    if not x.dtype.is_floating_point:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    return Var.apply(x, dims=_dims(x, dim), correction=correction, keepdim=keepdim)
+
+
+def std(x, dim=None, unbiased=None, keepdim=False, correction=None):
+    from .arith import sqrt
+    return sqrt(var(x, dim, unbiased, keepdim, correction))
+
+
+def prod(x, dim=None, keepdim=False, dtype=None):
+    x = cast(x, _sum_dtype(x, dtype))
+    return Prod.apply(x, dims=_dims(x, dim), keepdim=keepdim)
+
+
+class _ReturnTypes(tuple):
+    """(values, indices) with attribute access, like torch.return_types.max."""
+
+    def __new__(cls, values, indices, name):
+        self = super().__new__(cls, (values, indices))
+        self._name = name
+        return self
+
+    values = property(lambda self: self[0])
+    indices = property(lambda self: self[1])
+
+    def __repr__(self):
+        return f"torch.return_types.{self._name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+def _max_min(x, dim, keepdim, find_min, name, other=None):
+    from .arith import maximum, minimum
+    if isinstance(dim, Tensor):
+        return (minimum if find_min else maximum)(x, dim)
+    if dim is None:
+        if x.numel() == 0:
+            raise RuntimeError(
+                f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument.")
+        return MaxAll.apply(x, find_min=find_min)
+    d = normalize_dim(dim, x.ndim)
+    if x.ndim == 0:
+        return _ReturnTypes(x.clone(), _wrap(x._backend.zeros((), "int64")), name)
+    if x.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    raw_values, idx = x._backend.max_along(x._data, d, find_min)
+    values = MaxAlong.apply(x, dim=d, keepdim=keepdim, values=raw_values, indices=idx)
+    if keepdim:
+        idx = idx.reshape(idx.shape[:d] + (1,) + idx.shape[d:])
+    return _ReturnTypes(values, _wrap(idx), name)
+
+
+def max(x, dim=None, keepdim=False):
+    return _max_min(x, dim, keepdim, False, "max")
+
+
+def min(x, dim=None, keepdim=False):
+    return _max_min(x, dim, keepdim, True, "min")
+
+
+def amax(x, dim=(), keepdim=False):
+    dims = _dims(x, dim if dim != () else None)
+    out = x
+    for d in reversed(dims):
+        out = _max_min(out, d, keepdim, False, "amax")[0]
+    return out
+
+
+def amin(x, dim=(), keepdim=False):
+    dims = _dims(x, dim if dim != () else None)
+    out = x
+    for d in reversed(dims):
+        out = _max_min(out, d, keepdim, True, "amin")[0]
+    return out
+
+
+def _arg(x, dim, keepdim, find_min, name):
+    be = x._backend
+    if dim is None:
+        if x.numel() == 0:
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        flat = x._data.reshape(-1)
+        _, idx = be.max_along(flat, 0, find_min)
+        idx = be.asarray(idx)
+        return _wrap(idx.reshape((1,) * x.ndim) if keepdim else idx)
+    d = normalize_dim(dim, x.ndim)
+    if x.ndim == 0:
+        return _wrap(be.zeros((), "int64"))
+    if x.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    _, idx = be.max_along(x._data, d, find_min)
+    if keepdim:
+        idx = idx.reshape(idx.shape[:d] + (1,) + idx.shape[d:])
+    return _wrap(be.asarray(idx))
+
+
+def argmax(x, dim=None, keepdim=False):
+    return _arg(x, dim, keepdim, False, "argmax")
+
+
+def argmin(x, dim=None, keepdim=False):
+    return _arg(x, dim, keepdim, True, "argmin")
+
+
+def all(x, dim=None, keepdim=False):
+    be = x._backend
+    axis = None if dim is None else normalize_dim(dim, x.ndim)
+    return _wrap(be.asarray(be.logical_and.reduce(x._data.astype(bool), axis=axis, keepdims=keepdim)) if axis is not None
+                 else be.asarray(x._data.astype(bool).all()))
+
+
+def any(x, dim=None, keepdim=False):
+    be = x._backend
+    axis = None if dim is None else normalize_dim(dim, x.ndim)
+    return _wrap(be.asarray(be.logical_or.reduce(x._data.astype(bool), axis=axis, keepdims=keepdim)) if axis is not None
+                 else be.asarray(x._data.astype(bool).any()))

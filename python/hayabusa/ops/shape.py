@@ -1,0 +1,495 @@
+"""Shape ops: views (reshape, transpose, permute, expand, squeeze), indexing, cat/stack/split, gather.
+
+Views share their input's data and version counter, so an in-place change
+through one is seen, and guarded, through the other.
+"""
+import math
+
+from .._tensor import Tensor, _wrap
+from ..autograd.function import Function
+from ._util import normalize_dim
+
+
+def _share_version_if_view(out, x):
+    if x._backend.may_share_memory(out._data, x._data):
+        out._version = x._version
+    return out
+
+
+class Reshape(Function):
+    torch_name = "ViewBackward0"
+
+    def forward(self, x, shape):
+        self.in_shape = x.shape
+        return x.reshape(shape)
+
+    def backward(self, grad):
+        return grad.reshape(self.in_shape)
+
+
+class Permute(Function):
+    def forward(self, x, dims):
+        self.dims = dims
+        return x.transpose(dims)
+
+    def backward(self, grad):
+        inverse = [0] * len(self.dims)
+        for i, d in enumerate(self.dims):
+            inverse[d] = i
+        return grad.transpose(inverse)
+
+
+class Expand(Function):
+    def forward(self, x, shape):
+        self.in_shape = x.shape
+        return self.be.broadcast_to(x, shape)
+
+    def backward(self, grad):
+        from ._util import unbroadcast
+        return unbroadcast(self.be, grad, self.in_shape)
+
+
+class Contiguous(Function):
+    def forward(self, x):
+        return self.be.ascontiguousarray(x)
+
+    def backward(self, grad):
+        return grad
+
+
+class Clone(Function):
+    def forward(self, x):
+        return self.be.copy(x)
+
+    def backward(self, grad):
+        return grad
+
+
+def _is_basic_index(index):
+    """Slices, ints, None and Ellipsis only: every element is picked at most once."""
+    items = index if isinstance(index, tuple) else (index,)
+    return all(i is None or i is Ellipsis or isinstance(i, (int, slice)) for i in items)
+
+
+class Index(Function):
+    torch_name = "IndexBackward0"
+
+    def forward(self, x, index):
+        self.in_shape, self.dtype, self.index = x.shape, x.dtype, index
+        return x[index]
+
+    def backward(self, grad):
+        be = self.be
+        g = be.zeros(self.in_shape, self.dtype)
+        if _is_basic_index(self.index):
+            g[self.index] = grad
+        else:
+            be.scatter_add(g, self.index, grad)
+        return g
+
+
+class IndexPut(Function):
+    """x with x[index] = values, out of place (in-place assignment writes it back)."""
+
+    torch_name = "IndexPutBackward0"
+
+    def forward(self, x, values, index):
+        self.index, self.v_shape = index, getattr(values, "shape", ())
+        out = self.be.copy(x)
+        out[index] = values
+        return out
+
+    def backward(self, grad):
+        from ._util import unbroadcast
+        need_x, need_v = self.needs_input_grad
+        gx = gv = None
+        if need_x:
+            gx = self.be.copy(grad)
+            gx[self.index] = 0
+        if need_v:
+            gv = unbroadcast(self.be, grad[self.index], self.v_shape)
+        return gx, gv
+
+
+class Cat(Function):
+    def forward(self, *arrays, dim):
+        self.dim = dim
+        self.sizes = [a.shape[dim] for a in arrays]
+        return self.be.concatenate(arrays, axis=dim)
+
+    def backward(self, grad):
+        grads, start = [], 0
+        for n, need in zip(self.sizes, self.needs_input_grad):
+            sl = [slice(None)] * grad.ndim
+            sl[self.dim] = slice(start, start + n)
+            grads.append(grad[tuple(sl)] if need else None)
+            start += n
+        return tuple(grads)
+
+
+class Stack(Function):
+    def forward(self, *arrays, dim):
+        self.dim = dim
+        return self.be.stack(arrays, axis=dim)
+
+    def backward(self, grad):
+        return tuple(grad.take(i, axis=self.dim) if need else None
+                     for i, need in enumerate(self.needs_input_grad))
+
+
+class Gather(Function):
+    saved_inputs = (1,)
+
+    def forward(self, x, index, dim):
+        self.in_shape, self.dtype, self.index, self.dim = x.shape, x.dtype, index, dim
+        return self.be.take_along_axis(x, index, axis=dim)
+
+    def backward(self, grad):
+        be = self.be
+        g = be.zeros(self.in_shape, self.dtype)
+        # scatter-add along dim: build full index tuples for the repeated-index case
+        idx = list(be.indices_like(self.index))
+        idx[self.dim] = self.index
+        be.scatter_add(g, tuple(idx), grad)
+        return g, None
+
+
+# ---------------------------------------------------------------- functions
+def _shape_arg(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
+
+
+def _infer_shape(shape, numel):
+    shape = list(shape)
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = math.prod(s for s in shape if s != -1)
+    for s in shape:
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s}")
+    if -1 in shape:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape[shape.index(-1)] = numel // known
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return tuple(shape)
+
+
+def reshape(x, *shape):
+    shape = _infer_shape(_shape_arg(shape), x.numel())
+    if shape == x.shape:
+        return _view_alias(x)
+    return _share_version_if_view(Reshape.apply(x, shape=shape), x)
+
+
+def view(x, *shape):
+    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)):
+        raise NotImplementedError("view(dtype) is not supported; use .to(dtype)")
+    shape = _infer_shape(_shape_arg(shape), x.numel())
+    if not x._data.flags.c_contiguous and x.numel() > 1 and shape != x.shape:
+        # numpy would silently copy; PyTorch's view refuses
+        probe = x._data.view()
+        try:
+            probe.shape = shape
+        except AttributeError:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one "
+                "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") from None
+    out = Reshape.apply(x, shape=shape)
+    out._version = x._version
+    return out
+
+
+def _view_alias(x):
+    """A new tensor object over the same data (what reshape to the same shape returns)."""
+    return _share_version_if_view(Reshape.apply(x, shape=x.shape), x)
+
+
+def flatten(x, start_dim=0, end_dim=-1):
+    if x.ndim == 0:
+        return reshape(x, 1)
+    s = normalize_dim(start_dim, x.ndim)
+    e = normalize_dim(end_dim, x.ndim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    shape = x.shape[:s] + (math.prod(x.shape[s:e + 1]),) + x.shape[e + 1:]
+    return reshape(x, shape)
+
+
+def unflatten(x, dim, sizes):
+    d = normalize_dim(dim, x.ndim)
+    return reshape(x, x.shape[:d] + _infer_shape(tuple(sizes), x.shape[d]) + x.shape[d + 1:])
+
+
+def permute(x, *dims):
+    dims = _shape_arg(dims)
+    if len(dims) != x.ndim:
+        raise RuntimeError(
+            f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
+            f"length of the desired ordering of dimensions i.e. input.dim() = {x.ndim} is not "
+            f"equal to len(dims) = {len(dims)}")
+    dims = tuple(normalize_dim(d, x.ndim) for d in dims)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    out = Permute.apply(x, dims=dims)
+    out._version = x._version
+    return out
+
+
+def transpose(x, dim0, dim1):
+    if x.ndim == 0:
+        return _view_alias(x)
+    d0, d1 = normalize_dim(dim0, x.ndim), normalize_dim(dim1, x.ndim)
+    dims = list(range(x.ndim))
+    dims[d0], dims[d1] = dims[d1], dims[d0]
+    return permute(x, dims)
+
+
+def t(x):
+    if x.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
+    return transpose(x, 0, 1) if x.ndim == 2 else _view_alias(x)
+
+
+def T(x):
+    return permute(x, tuple(reversed(range(x.ndim))))
+
+
+def mT(x):
+    if x.ndim < 2:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
+    return transpose(x, -2, -1)
+
+
+def squeeze(x, dim=None):
+    if dim is None:
+        shape = tuple(s for s in x.shape if s != 1)
+    else:
+        dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+        dims = {normalize_dim(d, x.ndim) for d in dims}
+        shape = tuple(s for i, s in enumerate(x.shape) if not (i in dims and s == 1))
+    return reshape(x, shape)
+
+
+def unsqueeze(x, dim):
+    d = normalize_dim(dim, x.ndim + 1)
+    return reshape(x, x.shape[:d] + (1,) + x.shape[d:])
+
+
+def expand(x, *sizes):
+    sizes = _shape_arg(sizes)
+    if len(sizes) < x.ndim:
+        raise RuntimeError(
+            f"expand(torch.{x.dtype.name.capitalize()}Tensor{{{list(x.shape)}}}, size={list(sizes)}): "
+            "the number of sizes provided (%d) must be greater or equal to the number of "
+            "dimensions in the tensor (%d)" % (len(sizes), x.ndim))
+    lead = len(sizes) - x.ndim
+    shape = []
+    for i, s in enumerate(sizes):
+        cur = x.shape[i - lead] if i >= lead else None
+        if s == -1:
+            if cur is None:
+                raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}")
+            s = cur
+        elif cur is not None and cur != 1 and cur != s:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
+                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(x.shape)}")
+        shape.append(s)
+    shape = tuple(shape)
+    if shape == x.shape:
+        return _view_alias(x)
+    out = Expand.apply(x, shape=shape)
+    out._version = x._version
+    return out
+
+
+def expand_as(x, other):
+    return expand(x, other.shape)
+
+
+def contiguous(x):
+    if x._data.flags.c_contiguous:
+        return x
+    return Contiguous.apply(x)
+
+
+def clone(x):
+    return Clone.apply(x)
+
+
+def _check_cat_inputs(tensors, name):
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{name}(): argument 'tensors' must be tuple of Tensors, not {type(tensors).__name__}")
+    if len(tensors) == 0:
+        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{name}(): argument 'tensors' must be tuple of Tensors, but element {i} is {type(t).__name__}")
+
+
+def cat(tensors, dim=0):
+    from ._util import cast
+    from .. import _dtype
+    _check_cat_inputs(tensors, "cat")
+    # PyTorch skips legacy empty 1-D tensors (shape (0,)) in cat
+    parts = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or list(tensors[:1])
+    ref = parts[0]
+    if ref.ndim == 0:
+        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    d = normalize_dim(dim, ref.ndim)
+    for i, t in enumerate(parts):
+        if t.ndim != ref.ndim:
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {ref.ndim} and {t.ndim}")
+        for k in range(ref.ndim):
+            if k != d and t.shape[k] != ref.shape[k]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size "
+                    f"{ref.shape[k]} but got size {t.shape[k]} for tensor number {i} in the list.")
+    dt = ref.dtype
+    for t in parts[1:]:
+        dt = _dtype.promote_types(dt, t.dtype)
+    return Cat.apply(*[cast(t, dt) for t in parts], dim=d)
+
+
+def stack(tensors, dim=0):
+    from ._util import cast
+    from .. import _dtype
+    _check_cat_inputs(tensors, "stack")
+    ref = tensors[0]
+    for i, t in enumerate(tensors):
+        if t.shape != ref.shape:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(ref.shape)} at entry 0 "
+                f"and {list(t.shape)} at entry {i}")
+    d = normalize_dim(dim, ref.ndim + 1)
+    dt = ref.dtype
+    for t in tensors[1:]:
+        dt = _dtype.promote_types(dt, t.dtype)
+    return Stack.apply(*[cast(t, dt) for t in tensors], dim=d)
+
+
+def _slice_along(x, dim, start, stop):
+    index = (slice(None),) * dim + (slice(start, stop),)
+    return x[index]
+
+
+def split(x, split_size_or_sections, dim=0):
+    d = normalize_dim(dim, x.ndim)
+    n = x.shape[d]
+    if isinstance(split_size_or_sections, int):
+        size = split_size_or_sections
+        if size <= 0 and not (size == 0 and n == 0):
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+        bounds = list(range(0, n, size)) if size else [0]
+        return tuple(_slice_along(x, d, b, min(b + size, n)) for b in bounds) if n else (x,)
+    sizes = list(split_size_or_sections)
+    if sum(sizes) != n:
+        raise RuntimeError(
+            f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+            f"dimension {d}), but got split_sizes={sizes}")
+    out, start = [], 0
+    for s in sizes:
+        out.append(_slice_along(x, d, start, start + s))
+        start += s
+    return tuple(out)
+
+
+def chunk(x, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: %d" % chunks)
+    d = normalize_dim(dim, x.ndim)
+    size = -(-x.shape[d] // chunks) if x.shape[d] else 0
+    return split(x, size, d) if size else (x,) * 1
+
+
+def unbind(x, dim=0):
+    d = normalize_dim(dim, x.ndim)
+    return tuple(x[(slice(None),) * d + (i,)] for i in range(x.shape[d]))
+
+
+def gather(x, dim, index):
+    from .. import _dtype
+    if index.dtype is not _dtype.int64:
+        raise RuntimeError("gather(): Expected dtype int64 for index")
+    d = normalize_dim(dim, x.ndim)
+    if index.ndim != x.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    for k in range(x.ndim):
+        if k != d and index.shape[k] > x.shape[k]:
+            raise RuntimeError(
+                f"Size does not match at dimension {k} expected index {list(index.shape)} to be "
+                f"smaller than self {list(x.shape)} apart from dimension {d}")
+    idx = index._data
+    if idx.size and (idx.min() < -x.shape[d] or idx.max() >= x.shape[d]):
+        raise RuntimeError(f"index {int(idx.max())} is out of bounds for dimension {d} with size {x.shape[d]}")
+    # take_along_axis wants index shape to match x except in d: crop x to index's extent
+    crop = tuple(slice(0, index.shape[k]) if k != d else slice(None) for k in range(x.ndim))
+    src = x[crop] if any(index.shape[k] != x.shape[k] for k in range(x.ndim) if k != d) else x
+    return Gather.apply(src, index, dim=d)
+
+
+# ------------------------------------------------------------------ indexing
+def _to_index(item):
+    if isinstance(item, Tensor):
+        from .. import _dtype
+        if item.dtype.is_floating_point:
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        return item._data
+    if isinstance(item, list):
+        return [_to_index(i) for i in item]
+    return item
+
+
+def convert_index(index):
+    if isinstance(index, tuple):
+        return tuple(_to_index(i) for i in index)
+    return _to_index(index)
+
+
+def _check_bounds(x, index):
+    """Raise PyTorch's IndexError for an out-of-range integer index before numpy does."""
+    try:
+        x._data[index] if not _is_basic_index(index) else None
+    except IndexError as e:
+        raise IndexError(str(e).replace("axis", "dimension")) from None
+    items = index if isinstance(index, tuple) else (index,)
+    dim = 0
+    for it in items:
+        if it is None:
+            continue
+        if it is Ellipsis:
+            dim = x.ndim - sum(1 for j in items if j is not None and j is not Ellipsis) + dim
+            continue
+        if isinstance(it, int):
+            if dim >= x.ndim:
+                raise IndexError(f"too many indices for tensor of dimension {x.ndim}")
+            n = x.shape[dim]
+            if not -n <= it < n:
+                raise IndexError(f"index {it} is out of bounds for dimension {dim} with size {n}")
+        dim += 1
+    if dim > x.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {x.ndim}")
+
+
+def getitem(x, index):
+    index = convert_index(index)
+    _check_bounds(x, index)
+    out = Index.apply(x, index=index)
+    if _is_basic_index(index):
+        out._version = x._version
+    return out
+
+
+def index_put(x, index, values):
+    """x with x[index] = values (a new tensor; Tensor.__setitem__ writes it back in place)."""
+    from ._util import cast
+    index = convert_index(index)
+    _check_bounds(x, index)
+    if isinstance(values, Tensor):
+        values = cast(values, x.dtype)
+    return IndexPut.apply(x, values, index=index)

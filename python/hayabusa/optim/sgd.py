@@ -1,0 +1,44 @@
+"""SGD with momentum, dampening, Nesterov and weight decay: one fused kernel call per group."""
+from .._factories import zeros_like
+from .optimizer import Optimizer, required
+
+
+class SGD(Optimizer):
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False,
+                 *, maximize=False, foreach=None, differentiable=False, fused=None):
+        if lr is not required and lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
+                                      weight_decay=weight_decay, nesterov=nesterov,
+                                      maximize=maximize, foreach=foreach,
+                                      differentiable=differentiable, fused=fused))
+
+    def step(self, closure=None):
+        loss = closure() if closure is not None else None
+        for group in self.param_groups:
+            params, grads = self._with_grads(group)
+            if not params:
+                continue
+            args = (group["lr"], group["momentum"], group["dampening"], group["nesterov"],
+                    group["weight_decay"], group["maximize"])
+            be = params[0]._backend
+            if group["momentum"] == 0:
+                be.sgd_step([p._data for p in params], grads, None, *args, False)
+            else:
+                # parameters seeing their first step start their buffer from the gradient
+                fresh = [i for i, p in enumerate(params) if "momentum_buffer" not in self.state[p]]
+                for i in fresh:
+                    self.state[params[i]]["momentum_buffer"] = zeros_like(params[i])
+                for first, idx in ((True, fresh), (False, [i for i in range(len(params)) if i not in set(fresh)])):
+                    if idx:
+                        be.sgd_step([params[i]._data for i in idx], [grads[i] for i in idx],
+                                    [self.state[params[i]]["momentum_buffer"]._data for i in idx],
+                                    *args, first)
+            self._bump_versions(params)
+        return loss

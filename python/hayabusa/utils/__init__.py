@@ -1,0 +1,2 @@
+"""hayabusa.utils: data loading."""
+from . import data  # noqa: F401

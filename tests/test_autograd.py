@@ -1,0 +1,287 @@
+"""The autograd engine's rules, as PyTorch's: accumulation, retain_graph, no_grad, versions."""
+import gc
+import weakref
+
+import numpy as np
+import pytest
+
+import hayabusa as hb
+from hayabusa.autograd import gradcheck
+
+
+def leaf(*shape, dtype=hb.float64):
+    return hb.tensor(np.random.default_rng(1).standard_normal(shape), dtype=dtype, requires_grad=True)
+
+
+def test_leaf_accumulates_across_backward_calls():
+    x = leaf(3)
+    (x * 2).sum().backward()
+    (x * 3).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.full(3, 5.0))
+
+
+def test_non_leaf_has_no_grad_unless_retained():
+    x = leaf(3)
+    y = x * 2
+    z = x * 3
+    z.retain_grad()
+    (y.sum() + z.sum()).backward()
+    assert y.grad is None and y.retains_grad is False
+    np.testing.assert_allclose(z.grad.numpy(), np.ones(3))
+    assert z.retains_grad
+
+
+def test_shared_subexpression_gradients_add_up():
+    x = leaf(4)
+    y = x * x
+    (y + y * 2).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 6 * x.detach().numpy())
+
+
+def test_backward_on_non_scalar_needs_gradient():
+    x = leaf(3)
+    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
+        (x * 2).backward()
+    y = x * 2
+    y.backward(hb.tensor([1.0, 2.0, 3.0], dtype=hb.float64))
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 4.0, 6.0])
+
+
+def test_gradient_shape_must_match():
+    x = leaf(3)
+    with pytest.raises(RuntimeError, match="Mismatch in shape"):
+        (x * 2).backward(hb.ones(4, dtype=hb.float64))
+
+
+def test_second_backward_raises_unless_retain_graph():
+    x = leaf(3)
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), 4 * x.detach().numpy())
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        y.backward()
+
+
+def test_backward_on_tensor_without_grad_raises():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        hb.ones(2).sum().backward()
+
+
+def test_no_grad_and_enable_grad_and_decorators():
+    x = leaf(2)
+    with hb.no_grad():
+        y = x * 2
+        assert not y.requires_grad and y.grad_fn is None
+        with hb.enable_grad():
+            assert (x * 2).requires_grad
+    assert (x * 2).requires_grad
+
+    @hb.no_grad()
+    def f(t):
+        return t * 2
+
+    assert not f(x).requires_grad
+    with hb.set_grad_enabled(False):
+        assert not (x * 2).requires_grad
+    assert hb.is_grad_enabled()
+    hb.set_grad_enabled(False)
+    assert not hb.is_grad_enabled()
+    hb.set_grad_enabled(True)
+
+
+def test_requires_grad_propagation_and_leaf_flags():
+    x = leaf(2)
+    c = hb.ones(2, dtype=hb.float64)
+    y = x + c
+    assert y.requires_grad and not y.is_leaf and y.grad_fn is not None
+    assert c.is_leaf and not (c * 2).requires_grad
+    assert x.is_leaf and x.grad_fn is None
+    with pytest.raises(RuntimeError, match="only change requires_grad flags of leaf"):
+        y.requires_grad = False
+    with pytest.raises(RuntimeError, match="floating point"):
+        hb.tensor([1, 2]).requires_grad_()
+    assert y.grad_fn.name() == "AddBackward0"
+
+
+def test_inplace_on_leaf_requiring_grad_raises():
+    x = leaf(2)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        x.add_(1)
+    with hb.no_grad():
+        x.add_(1)  # allowed: this is how optimizers update
+
+
+def test_modifying_a_saved_tensor_in_place_is_caught():
+    x = leaf(3)
+    y = x * 1
+    z = y * y  # saves y
+    y.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z.sum().backward()
+
+
+def test_modifying_an_unsaved_input_in_place_is_fine():
+    x = leaf(3)
+    y = x * 1
+    z = y + 2  # add saves nothing
+    y.mul_(5)
+    z.sum().backward()
+    # y's new graph does not matter for z: z's gradient to x is 1
+    np.testing.assert_allclose(x.grad.numpy(), np.ones(3))
+
+
+def test_saved_output_modified_in_place_is_caught():
+    x = leaf(3)
+    y = x.exp()  # saves its output
+    y.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_inplace_arithmetic_records_a_graph():
+    x = leaf(3)
+    y = x * 2
+    y += x
+    y *= x
+    y.sum().backward()
+    xv = x.detach().numpy()
+    np.testing.assert_allclose(x.grad.numpy(), 6 * xv)
+
+
+def test_inplace_on_leaf_under_no_grad_bumps_version():
+    x = leaf(3)
+    y = x * x
+    with hb.no_grad():
+        x.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_views_share_the_version_counter():
+    x = leaf(2, 3)
+    base = x * 1
+    v = base[0]
+    w = base.view(6)
+    z = (base * base).sum()
+    v.mul_(2)
+    assert base._version is v._version is w._version
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z.backward()
+
+
+def test_setitem_with_gradients():
+    x = leaf(4)
+    v = leaf(2)
+    y = x * 1
+    y[1:3] = v * 3
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [1, 0, 0, 1])
+    np.testing.assert_allclose(v.grad.numpy(), [3, 3])
+
+
+def test_detach_shares_data_and_stops_gradients():
+    x = leaf(3)
+    d = x.detach()
+    assert not d.requires_grad and d.grad_fn is None
+    assert np.shares_memory(d.numpy(), x.detach().numpy())
+    (x * d).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), x.detach().numpy())
+
+
+def test_autograd_grad_returns_without_touching_grad():
+    x = leaf(3)
+    y = (x * x).sum()
+    (g,) = hb.autograd.grad(y, x)
+    np.testing.assert_allclose(g.numpy(), 2 * x.detach().numpy())
+    assert x.grad is None
+
+
+def test_autograd_grad_on_intermediate_and_unused():
+    x = leaf(3)
+    h = x * 2
+    u = leaf(2)
+    y = (h * h).sum()
+    gh, gu = hb.autograd.grad(y, (h, u), allow_unused=True, retain_graph=True)
+    np.testing.assert_allclose(gh.numpy(), 2 * h.detach().numpy())
+    assert gu is None
+    with pytest.raises(RuntimeError, match="not have been used in the graph"):
+        hb.autograd.grad(y, (u,))
+
+
+def test_create_graph_is_not_supported():
+    x = leaf(2)
+    with pytest.raises(NotImplementedError, match="higher-order"):
+        hb.autograd.grad((x * x).sum(), x, create_graph=True)
+
+
+def test_hooks_see_and_replace_gradients():
+    x = leaf(3)
+    seen = []
+    y = x * 2
+    y.register_hook(lambda g: seen.append(g.numpy().copy()))
+    x.register_hook(lambda g: g * 10)
+    y.sum().backward()
+    np.testing.assert_allclose(seen[0], np.ones(3))
+    np.testing.assert_allclose(x.grad.numpy(), np.full(3, 20.0))
+
+
+def test_graph_is_freed_after_backward():
+    x = leaf(3)
+    y = (x * 2).exp()
+    node = weakref.ref(y.grad_fn)
+    y.sum().backward()
+    del y
+    gc.collect()
+    assert node() is None
+
+
+def test_no_reference_cycles_in_a_step():
+    x = leaf(8)
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(3):
+            loss = ((x * 2).exp() * x).sum()
+            loss.backward()
+            del loss
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+def test_deep_graph_does_not_recurse():
+    x = leaf(1)
+    y = x
+    for _ in range(5000):
+        y = y * 1.0
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [1.0])
+
+
+def test_gradcheck_detects_a_wrong_gradient():
+    class Wrong(hb.autograd.Function):
+        def forward(self, x):
+            return x * x
+
+        def backward(self, grad):
+            return grad * 3.0  # should be 2x
+
+    x = leaf(3)
+    with pytest.raises(RuntimeError, match="Jacobian mismatch"):
+        gradcheck(lambda t: Wrong.apply(t), (x,))
+    assert gradcheck(lambda t: Wrong.apply(t), (x,), raise_exception=False) is False
+    assert gradcheck(lambda t: t * t, (x,))
+
+
+def test_backward_function_returning_wrong_count_is_reported():
+    class TwoGrads(hb.autograd.Function):
+        def forward(self, x):
+            return x * 1
+
+        def backward(self, grad):
+            return grad, grad
+
+    x = leaf(2)
+    with pytest.raises(RuntimeError, match="incorrect number of gradients"):
+        TwoGrads.apply(x).sum().backward()
