@@ -13,3 +13,5 @@ cnp.import_array()
 include "common.pxi"
 include "isa.pxi"
 include "gemm.pxi"
+include "reduce.pxi"
+include "optim.pxi"

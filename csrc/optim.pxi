@@ -1,0 +1,261 @@
+# Fused optimizer steps over a list of parameters in one C call
+# (csrc/kernels/optim.c), with torch.optim's semantics.
+from libc.stdlib cimport malloc, free
+
+cdef extern from "optim.h":
+    struct hb_sgd_options:
+        double lr, momentum, dampening, weight_decay
+        int nesterov, maximize, first_step
+    struct hb_adam_options:
+        double lr, beta1, beta2, eps, weight_decay
+        int amsgrad, maximize, decoupled_weight_decay
+    int hb_sgd_step_f32(float **params, const float **grads, float **momentum_buffers,
+                        const int64_t *sizes, int64_t count, const hb_sgd_options *opt) nogil
+    int hb_sgd_step_f64(double **params, const double **grads, double **momentum_buffers,
+                        const int64_t *sizes, int64_t count, const hb_sgd_options *opt) nogil
+    int hb_adam_step_f32(float **params, const float **grads, float **exp_avgs, float **exp_avg_sqs,
+                         float **max_exp_avg_sqs, const int64_t *sizes, const int64_t *steps, int64_t count,
+                         const hb_adam_options *opt) nogil
+    int hb_adam_step_f64(double **params, const double **grads, double **exp_avgs, double **exp_avg_sqs,
+                         double **max_exp_avg_sqs, const int64_t *sizes, const int64_t *steps, int64_t count,
+                         const hb_adam_options *opt) nogil
+
+
+cdef str _hparam(double v):
+    """A hyperparameter as torch's messages print it (-1, not -1.0, for a whole number)."""
+    return str(int(v)) if v == v and v not in (float("inf"), float("-inf")) and v == int(v) else repr(v)
+
+
+cdef list _array_list(object seq, str name, Py_ssize_t count):
+    """seq as a list of `count` items, or TypeError/ValueError."""
+    if not isinstance(seq, (list, tuple)):
+        raise TypeError(f"{name} must be a list or tuple of numpy.ndarray, got {type(seq).__name__}")
+    if count >= 0 and len(seq) != count:
+        raise ValueError(f"{name} has {len(seq)} arrays but params has {count}")
+    return list(seq)
+
+
+cdef cnp.ndarray _check_param(object a, Py_ssize_t i, int dtype):
+    cdef cnp.ndarray p = _array(a, f"params[{i}]")
+    cdef int t = _float_type(p, f"params[{i}]")
+    if dtype >= 0 and t != dtype:
+        raise TypeError(f"params[{i}] is {p.dtype} but params[0] is {cnp.PyArray_DescrFromType(dtype)}: "
+                        f"one call updates one dtype; group parameters by dtype")
+    _check_output(p, f"params[{i}]")
+    return p
+
+
+cdef cnp.ndarray _check_like(object a, cnp.ndarray p, str name, Py_ssize_t i, bint state):
+    """An array paired with params[i]: same shape and dtype. A state is updated
+    in place, so it must be C-contiguous and writable; a grad is only read, and
+    a non-contiguous one is copied."""
+    cdef cnp.ndarray arr = _array(a, f"{name}[{i}]")
+    if cnp.PyArray_TYPE(arr) != cnp.PyArray_TYPE(p):
+        raise TypeError(f"{name}[{i}] has dtype {arr.dtype} but params[{i}] has dtype {p.dtype}")
+    if (<object>arr).shape != (<object>p).shape:
+        raise ValueError(f"{name}[{i}] has shape {(<object>arr).shape} but params[{i}] has shape {(<object>p).shape}")
+    if state:
+        _check_output(arr, f"{name}[{i}]")
+    elif not cnp.PyArray_IS_C_CONTIGUOUS(arr):
+        arr = cnp.PyArray_GETCONTIGUOUS(arr)
+    return arr
+
+
+cdef int _check_disjoint(list arrays, tuple names, Py_ssize_t i) except -1:
+    """The kernels read and write each element of a tensor's arrays together,
+    so the arrays must not share memory (an aliased state would be garbage)."""
+    cdef Py_ssize_t a, b
+    cdef cnp.ndarray x, y
+    cdef char *xs
+    cdef char *ys
+    for a in range(len(arrays)):
+        x = arrays[a]
+        if x is None or cnp.PyArray_NBYTES(x) == 0:
+            continue
+        xs = <char *>cnp.PyArray_DATA(x)
+        for b in range(a + 1, len(arrays)):
+            y = arrays[b]
+            if y is None or cnp.PyArray_NBYTES(y) == 0:
+                continue
+            ys = <char *>cnp.PyArray_DATA(y)
+            if xs < ys + cnp.PyArray_NBYTES(y) and ys < xs + cnp.PyArray_NBYTES(x):
+                raise ValueError(f"{names[a]}[{i}] and {names[b]}[{i}] share memory")
+    return 0
+
+
+def sgd_step(params, grads, momentum_buffers, double lr, double momentum, double dampening, bint nesterov,
+             double weight_decay, bint maximize, bint first_step):
+    """One torch.optim.SGD step for every parameter, in one C call.
+
+    params, grads: lists of arrays (float32 or float64, one dtype per call);
+    momentum_buffers: None when momentum == 0, else a list of arrays shaped
+    like the params. first_step: the buffers are set to the (decayed)
+    gradient instead of updated, as torch does when it creates them. Params
+    and buffers are updated in place and must be C-contiguous and writable;
+    grads are only read (a non-contiguous grad is copied first)."""
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {_hparam(lr)}")
+    if not 0.0 <= momentum:
+        raise ValueError(f"Invalid momentum value: {_hparam(momentum)}")
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {_hparam(weight_decay)}")
+    if nesterov and (momentum <= 0 or dampening != 0):
+        raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+    cdef list ps = _array_list(params, "params", -1)
+    cdef Py_ssize_t count = len(ps)
+    cdef list gs = _array_list(grads, "grads", count)
+    cdef list bs = None
+    if momentum != 0:
+        if momentum_buffers is None:
+            raise ValueError(f"momentum_buffers must be a list of arrays when momentum is {_hparam(momentum)}")
+        bs = _array_list(momentum_buffers, "momentum_buffers", count)
+    elif momentum_buffers is not None:
+        raise ValueError("momentum_buffers must be None when momentum is 0")
+
+    cdef int dtype = -1
+    cdef Py_ssize_t i
+    cdef cnp.ndarray p
+    for i in range(count):
+        p = _check_param(ps[i], i, dtype)
+        dtype = cnp.PyArray_TYPE(p)
+        ps[i] = p
+        gs[i] = _check_like(gs[i], p, "grads", i, False)
+        if bs is not None:
+            bs[i] = _check_like(bs[i], p, "momentum_buffers", i, True)
+        _check_disjoint([p, gs[i], bs[i] if bs is not None else None], ("params", "grads", "momentum_buffers"), i)
+    if count == 0:
+        return
+
+    cdef hb_sgd_options opt
+    opt.lr = lr
+    opt.momentum = momentum
+    opt.dampening = dampening
+    opt.weight_decay = weight_decay
+    opt.nesterov = nesterov
+    opt.maximize = maximize
+    opt.first_step = first_step
+    cdef void **ptrs = <void **>malloc(3 * count * sizeof(void *))
+    cdef int64_t *sizes = <int64_t *>malloc(count * sizeof(int64_t))
+    cdef int status
+    try:
+        if ptrs == NULL or sizes == NULL:
+            raise MemoryError("sgd_step: out of memory")
+        for i in range(count):
+            ptrs[i] = cnp.PyArray_DATA(<cnp.ndarray>ps[i])
+            ptrs[count + i] = cnp.PyArray_DATA(<cnp.ndarray>gs[i])
+            ptrs[2 * count + i] = cnp.PyArray_DATA(<cnp.ndarray>bs[i]) if bs is not None else NULL
+            sizes[i] = cnp.PyArray_SIZE(<cnp.ndarray>ps[i])
+        with nogil:
+            if dtype == cnp.NPY_FLOAT:
+                status = hb_sgd_step_f32(<float **>ptrs, <const float **>(ptrs + count),
+                                         <float **>(ptrs + 2 * count) if bs is not None else NULL,
+                                         sizes, count, &opt)
+            else:
+                status = hb_sgd_step_f64(<double **>ptrs, <const double **>(ptrs + count),
+                                         <double **>(ptrs + 2 * count) if bs is not None else NULL,
+                                         sizes, count, &opt)
+        _check_status(status, "sgd_step")
+    finally:
+        free(ptrs)
+        free(sizes)
+
+
+def adam_step(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, double lr, double beta1,
+              double beta2, double eps, double weight_decay, bint amsgrad, bint maximize,
+              bint decoupled_weight_decay):
+    """One torch.optim.Adam step (AdamW with decoupled_weight_decay) for every
+    parameter, in one C call.
+
+    params, grads, exp_avgs, exp_avg_sqs: lists of arrays (float32 or float64,
+    one dtype per call); max_exp_avg_sqs: None unless amsgrad, else a list;
+    steps: each parameter's step count (int >= 1), already incremented for
+    this step. Params and states are updated in place and must be C-contiguous
+    and writable; grads are only read (a non-contiguous grad is copied first)."""
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {_hparam(lr)}")
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {_hparam(eps)}")
+    if not 0.0 <= beta1 < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 0: {_hparam(beta1)}")
+    if not 0.0 <= beta2 < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 1: {_hparam(beta2)}")
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {_hparam(weight_decay)}")
+    cdef list ps = _array_list(params, "params", -1)
+    cdef Py_ssize_t count = len(ps)
+    cdef list gs = _array_list(grads, "grads", count)
+    cdef list ms = _array_list(exp_avgs, "exp_avgs", count)
+    cdef list vs = _array_list(exp_avg_sqs, "exp_avg_sqs", count)
+    cdef list maxs = None
+    if amsgrad:
+        if max_exp_avg_sqs is None:
+            raise ValueError("max_exp_avg_sqs must be a list of arrays when amsgrad is True")
+        maxs = _array_list(max_exp_avg_sqs, "max_exp_avg_sqs", count)
+    elif max_exp_avg_sqs is not None:
+        raise ValueError("max_exp_avg_sqs must be None when amsgrad is False")
+    if not isinstance(steps, (list, tuple)):
+        raise TypeError(f"steps must be a list or tuple of ints, got {type(steps).__name__}")
+    if len(steps) != count:
+        raise ValueError(f"steps has {len(steps)} entries but params has {count}")
+
+    cdef int dtype = -1
+    cdef Py_ssize_t i
+    cdef cnp.ndarray p
+    cdef list step_counts = []
+    for i in range(count):
+        p = _check_param(ps[i], i, dtype)
+        dtype = cnp.PyArray_TYPE(p)
+        ps[i] = p
+        gs[i] = _check_like(gs[i], p, "grads", i, False)
+        ms[i] = _check_like(ms[i], p, "exp_avgs", i, True)
+        vs[i] = _check_like(vs[i], p, "exp_avg_sqs", i, True)
+        if maxs is not None:
+            maxs[i] = _check_like(maxs[i], p, "max_exp_avg_sqs", i, True)
+        _check_disjoint([p, gs[i], ms[i], vs[i], maxs[i] if maxs is not None else None],
+                        ("params", "grads", "exp_avgs", "exp_avg_sqs", "max_exp_avg_sqs"), i)
+        if isinstance(steps[i], bool) or not hasattr(steps[i], "__index__"):
+            raise TypeError(f"steps[{i}] must be an int, got {type(steps[i]).__name__}")
+        step_counts.append(steps[i].__index__())
+        if step_counts[i] < 1:
+            raise ValueError(f"steps[{i}] must be >= 1 (the count after this step), got {step_counts[i]}")
+    if count == 0:
+        return
+
+    cdef hb_adam_options opt
+    opt.lr = lr
+    opt.beta1 = beta1
+    opt.beta2 = beta2
+    opt.eps = eps
+    opt.weight_decay = weight_decay
+    opt.amsgrad = amsgrad
+    opt.maximize = maximize
+    opt.decoupled_weight_decay = decoupled_weight_decay
+    cdef void **ptrs = <void **>malloc(5 * count * sizeof(void *))
+    cdef int64_t *sizes = <int64_t *>malloc(2 * count * sizeof(int64_t))
+    cdef int status
+    try:
+        if ptrs == NULL or sizes == NULL:
+            raise MemoryError("adam_step: out of memory")
+        for i in range(count):
+            ptrs[i] = cnp.PyArray_DATA(<cnp.ndarray>ps[i])
+            ptrs[count + i] = cnp.PyArray_DATA(<cnp.ndarray>gs[i])
+            ptrs[2 * count + i] = cnp.PyArray_DATA(<cnp.ndarray>ms[i])
+            ptrs[3 * count + i] = cnp.PyArray_DATA(<cnp.ndarray>vs[i])
+            ptrs[4 * count + i] = cnp.PyArray_DATA(<cnp.ndarray>maxs[i]) if maxs is not None else NULL
+            sizes[i] = cnp.PyArray_SIZE(<cnp.ndarray>ps[i])
+            sizes[count + i] = step_counts[i]
+        with nogil:
+            if dtype == cnp.NPY_FLOAT:
+                status = hb_adam_step_f32(<float **>ptrs, <const float **>(ptrs + count),
+                                          <float **>(ptrs + 2 * count), <float **>(ptrs + 3 * count),
+                                          <float **>(ptrs + 4 * count) if amsgrad else NULL,
+                                          sizes, sizes + count, count, &opt)
+            else:
+                status = hb_adam_step_f64(<double **>ptrs, <const double **>(ptrs + count),
+                                          <double **>(ptrs + 2 * count), <double **>(ptrs + 3 * count),
+                                          <double **>(ptrs + 4 * count) if amsgrad else NULL,
+                                          sizes, sizes + count, count, &opt)
+        _check_status(status, "adam_step")
+    finally:
+        free(ptrs)
+        free(sizes)
