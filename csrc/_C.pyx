@@ -12,3 +12,4 @@ cnp.import_array()
 
 include "common.pxi"
 include "isa.pxi"
+include "activation.pxi"
