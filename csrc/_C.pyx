@@ -13,3 +13,4 @@ cnp.import_array()
 include "common.pxi"
 include "isa.pxi"
 include "activation.pxi"
+include "softmax.pxi"
