@@ -8,7 +8,7 @@ import hayabusa as hb
 import hayabusa.nn.functional as F
 from opcheck import UNARY_SHAPES, check_backward, check_forward, check_noncontiguous, randn
 
-_erf = np.vectorize(math.erf)
+_erf = np.vectorize(math.erf, otypes=[float])
 
 
 def _softplus(x, beta=1.0, threshold=20.0):

@@ -285,3 +285,16 @@ def test_backward_function_returning_wrong_count_is_reported():
     x = leaf(2)
     with pytest.raises(RuntimeError, match="incorrect number of gradients"):
         TwoGrads.apply(x).sum().backward()
+
+
+def test_assigned_grad_is_validated():
+    x = leaf(3)
+    x.grad = hb.ones(3, dtype=hb.float64)
+    with pytest.raises(RuntimeError, match="assigned grad has data of a different size"):
+        x.grad = hb.ones(4, dtype=hb.float64)
+    with pytest.raises(RuntimeError, match="assigned grad has data of a different type"):
+        x.grad = hb.ones(3)
+    with pytest.raises(TypeError, match="assigned grad expected to be a Tensor or None"):
+        x.grad = [1, 2, 3]
+    x.grad = None
+    assert x.grad is None

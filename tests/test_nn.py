@@ -28,7 +28,8 @@ def test_registration_and_traversal():
     assert [n for n, _ in net.named_buffers()] == ["steps", "scratch"]
     assert [n for n, _ in net.named_children()] == ["fc1", "act", "fc2"]
     assert [n for n, _ in net.named_modules()] == ["", "fc1", "act", "fc2"]
-    assert list(net.state_dict().keys()) == ["fc1.weight", "fc1.bias", "fc2.weight", "steps"]
+    # a module's own parameters and buffers come before its children's, as PyTorch
+    assert list(net.state_dict().keys()) == ["steps", "fc1.weight", "fc1.bias", "fc2.weight"]
     assert net.fc2.bias is None
     assert all(p.requires_grad and p.is_leaf for p in net.parameters())
     assert net.get_submodule("fc1") is net.fc1 and net.get_parameter("fc1.bias") is net.fc1.bias
@@ -55,7 +56,7 @@ def test_train_eval_and_requires_grad():
 
 def test_forward_and_backward_through_a_module(rng):
     net = Net()
-    x = hb.tensor(rng.standard_normal((5, 4)))
+    x = hb.tensor(rng.standard_normal((5, 4)), dtype=hb.float32)
     out = net(x)
     assert out.shape == (5, 2)
     out.sum().backward()

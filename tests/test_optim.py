@@ -118,7 +118,7 @@ def test_params_without_grad_are_skipped_and_zero_grad(rng):
 def test_param_groups_and_state_dict_resume_exactly(rng):
     def make():
         r = np.random.default_rng(3)
-        return [hb.nn.Parameter(hb.tensor(r.standard_normal(s))) for s in [(3, 2), (2,)]]
+        return [hb.nn.Parameter(hb.tensor(r.standard_normal(s), dtype=hb.float32)) for s in [(3, 2), (2,)]]
 
     a = make()
     opt = hb.optim.Adam([{"params": a[:1]}, {"params": a[1:], "lr": 0.1}], lr=0.01)

@@ -32,7 +32,7 @@ def test_factories_shapes_and_dtypes():
     assert hb.eye(3).numpy().trace() == 3
     assert hb.arange(5).tolist() == [0, 1, 2, 3, 4] and hb.arange(5).dtype is hb.int64
     assert hb.arange(0, 1, 0.25).tolist() == [0.0, 0.25, 0.5, 0.75]
-    assert len(hb.arange(1.9, 2.1, 0.005)) == 40  # PyTorch's count (ceil((end-start)/step))
+    assert len(hb.arange(1.9, 2.1, 0.005)) == 41  # ceil((2.1 - 1.9) / 0.005) in double, as PyTorch
     np.testing.assert_allclose(hb.linspace(0, 1, 5).numpy(), [0, 0.25, 0.5, 0.75, 1])
     x = hb.ones(2, 3, dtype=hb.float64)
     assert hb.zeros_like(x).dtype is hb.float64 and hb.ones_like(x).shape == (2, 3)

@@ -37,7 +37,7 @@ def _wrap(data, requires_grad=False, grad_fn=None):
     t = Tensor.__new__(Tensor)
     t._data = data
     t._requires_grad = requires_grad
-    t.grad = None
+    t._grad = None
     t.grad_fn = grad_fn
     t._version = [0]
     t._accumulator = None
@@ -45,7 +45,7 @@ def _wrap(data, requires_grad=False, grad_fn=None):
 
 
 class Tensor:
-    __slots__ = ("_data", "_requires_grad", "grad", "grad_fn", "_version", "_accumulator",
+    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_version", "_accumulator",
                  "__weakref__", "__dict__")
 
     # numpy defers to our reflected operators (ndarray * Tensor -> Tensor.__rmul__)
@@ -63,7 +63,7 @@ class Tensor:
             data = np.zeros(tuple(int(s) for s in shape), dt.numpy)
         self._data = data
         self._requires_grad = False
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
         self._version = [0]
         self._accumulator = None
@@ -149,6 +149,22 @@ class Tensor:
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self._requires_grad = bool(requires_grad)
         return self
+
+    @property
+    def grad(self):
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
+                                f"type {type(value).__name__}")
+            if value.dtype is not self.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+            if value.shape != self.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+        self._grad = value
 
     @property
     def is_leaf(self):

@@ -42,12 +42,12 @@ def _accumulate_into_leaf(acc, grad):
         raise RuntimeError(
             f"gradient of shape {list(grad.shape)} does not match the shape {list(leaf.shape)} "
             "of the leaf it flows into")
-    if leaf.grad is None:
+    if leaf._grad is None:
         # a copy: backward functions may hand the same array to several inputs
-        leaf.grad = _wrap(grad.astype(leaf._data.dtype, copy=True))
+        leaf._grad = _wrap(grad.astype(leaf._data.dtype, copy=True))
     else:
-        leaf.grad._data += grad
-        leaf.grad._version[0] += 1
+        leaf._grad._data += grad
+        leaf._grad._version[0] += 1
 
 
 def run_backward(roots, root_grads, retain_graph=False, capture=None):
@@ -89,10 +89,10 @@ def run_backward(roots, root_grads, retain_graph=False, capture=None):
             retained = node._retained() if node._retained is not None else None
             if retained is not None and capture is None:
                 from .._tensor import _wrap
-                if retained.grad is None:
-                    retained.grad = _wrap(grad.copy())
+                if retained._grad is None:
+                    retained._grad = _wrap(grad.astype(retained._data.dtype, copy=True))
                 else:
-                    retained.grad._data += grad
+                    retained._grad._data += grad
             in_grads = node.backward(grad)
             if type(in_grads) is not tuple:
                 in_grads = (in_grads,)

@@ -14,7 +14,7 @@ class Parameter(Tensor):
         p = Tensor.__new__(cls)
         p._data = data._data
         p._requires_grad = False
-        p.grad = None
+        p._grad = None
         p.grad_fn = None
         p._version = data._version
         p._accumulator = None

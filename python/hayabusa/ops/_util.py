@@ -63,12 +63,21 @@ def prepare_operands(a, b, result_dtype=None):
     Python numbers stay Python numbers where the array library keeps the tensor's
     dtype for them; tensors of another dtype are cast (differentiably).
     """
+    a, b = _as_operand(a, b), _as_operand(b, a)
     dt = result_dtype or _dtype.result_type(a, b)
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a.shape != b.shape:
         broadcast_shapes(a.shape, b.shape)
     a = cast(a, dt) if isinstance(a, Tensor) else _scalar_for(a, dt)
     b = cast(b, dt) if isinstance(b, Tensor) else _scalar_for(b, dt)
     return a, b, dt
+
+
+def _as_operand(value, other):
+    """An array (numpy or the like) taking part in an op with a tensor becomes a tensor."""
+    if isinstance(value, Tensor) or not hasattr(value, "__array__") or not isinstance(other, Tensor):
+        return value
+    from .._tensor import _wrap
+    return _wrap(other._backend.asarray(value))
 
 
 def _scalar_for(value, dt):

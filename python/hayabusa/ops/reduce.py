@@ -1,4 +1,5 @@
 """Reductions: sum, mean, var, std, prod, max, min, argmax, argmin."""
+import builtins
 import math
 
 from .. import _dtype
@@ -69,7 +70,7 @@ class Var(Function):
         n = math.prod(x.shape[d] for d in self.dims)
         centered = x - be.mean(x, axis=_axis(self.dims), keepdims=True)
         g = _expand_back(be, grad, x.shape, self.dims, self.keepdim)
-        return (g * centered * (2.0 / max(n - self.correction, 0))).astype(x.dtype, copy=False)
+        return (g * centered * (2.0 / builtins.max(n - self.correction, 0))).astype(x.dtype, copy=False)
 
 
 class Prod(Function):
@@ -129,7 +130,7 @@ class MaxAll(Function):
 
     def backward(self, grad):
         mask = (self.x == self.out)
-        return (mask * (grad / max(int(mask.sum()), 1))).astype(self.x.dtype, copy=False)
+        return (mask * (grad / builtins.max(int(mask.sum()), 1))).astype(self.x.dtype, copy=False)
 
 
 # ---------------------------------------------------------------- functions
