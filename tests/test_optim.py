@@ -165,3 +165,14 @@ def test_step_invalidates_graphs_that_saved_the_parameter():
     hb.optim.SGD([w], lr=0.1).step()
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         loss.backward()
+
+
+@pytest.mark.parametrize("cls", ["SGD", "Adam"])
+def test_mixed_dtype_group(cls, rng):
+    a = hb.nn.Parameter(hb.tensor(rng.standard_normal(3), dtype=hb.float32))
+    b = hb.nn.Parameter(hb.tensor(rng.standard_normal(3), dtype=hb.float64))
+    a0, b0 = a.detach().numpy().copy(), b.detach().numpy().copy()
+    a.grad, b.grad = hb.ones(3), hb.ones(3, dtype=hb.float64)
+    getattr(hb.optim, cls)([a, b], lr=0.1, **({"momentum": 0.9} if cls == "SGD" else {})).step()
+    np.testing.assert_allclose(a.detach().numpy(), a0 - 0.1, rtol=1e-5)
+    np.testing.assert_allclose(b.detach().numpy(), b0 - 0.1, rtol=1e-5)

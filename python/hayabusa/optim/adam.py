@@ -33,33 +33,34 @@ class Adam(Optimizer):
     def step(self, closure=None):
         loss = closure() if closure is not None else None
         for group in self.param_groups:
-            params, grads = self._with_grads(group)
-            if not params:
-                continue
-            amsgrad = group["amsgrad"]
-            exp_avgs, exp_avg_sqs, max_sqs, steps = [], [], [], []
-            for p in params:
-                state = self.state[p]
-                if not state:
-                    # as PyTorch: the step count is a float32 tensor in the state
-                    state["step"] = tensor(0.0, dtype=_dtype.float32)
-                    state["exp_avg"] = zeros_like(p)
-                    state["exp_avg_sq"] = zeros_like(p)
-                    if amsgrad:
-                        state["max_exp_avg_sq"] = zeros_like(p)
-                state["step"]._data += 1
-                steps.append(int(state["step"]._data))
-                exp_avgs.append(state["exp_avg"]._data)
-                exp_avg_sqs.append(state["exp_avg_sq"]._data)
-                if amsgrad:
-                    max_sqs.append(state["max_exp_avg_sq"]._data)
-            beta1, beta2 = group["betas"]
-            params[0]._backend.adam_step(
-                [p._data for p in params], grads, exp_avgs, exp_avg_sqs,
-                max_sqs if amsgrad else None, steps, group["lr"], beta1, beta2, group["eps"],
-                group["weight_decay"], amsgrad, group["maximize"], group["decoupled_weight_decay"])
-            self._bump_versions(params)
+            for params, grads in self._batches(group):
+                self._update(group, params, grads)
         return loss
+
+    def _update(self, group, params, grads):
+        amsgrad = group["amsgrad"]
+        exp_avgs, exp_avg_sqs, max_sqs, steps = [], [], [], []
+        for p in params:
+            state = self.state[p]
+            if not state:
+                # as PyTorch: the step count is a float32 tensor in the state
+                state["step"] = tensor(0.0, dtype=_dtype.float32)
+                state["exp_avg"] = zeros_like(p)
+                state["exp_avg_sq"] = zeros_like(p)
+                if amsgrad:
+                    state["max_exp_avg_sq"] = zeros_like(p)
+            state["step"]._data += 1
+            steps.append(int(state["step"]._data))
+            exp_avgs.append(state["exp_avg"]._data)
+            exp_avg_sqs.append(state["exp_avg_sq"]._data)
+            if amsgrad:
+                max_sqs.append(state["max_exp_avg_sq"]._data)
+        beta1, beta2 = group["betas"]
+        params[0]._backend.adam_step(
+            [p._data for p in params], grads, exp_avgs, exp_avg_sqs, max_sqs if amsgrad else None,
+            steps, group["lr"], beta1, beta2, group["eps"], group["weight_decay"], amsgrad,
+            group["maximize"], group["decoupled_weight_decay"])
+        self._bump_versions(params)
 
 
 class AdamW(Adam):

@@ -64,14 +64,16 @@ class Optimizer:
                     p.grad.detach_()
                     p.grad.zero_()
 
-    def _with_grads(self, group):
-        """The group's parameters that have a gradient, and those gradients' arrays."""
-        params, grads = [], []
+    def _batches(self, group):
+        """(params, grad arrays) of the group's parameters that have a gradient, one batch per
+        dtype: a fused kernel call updates tensors of one dtype."""
+        batches = {}
         for p in group["params"]:
             if p.grad is not None:
+                params, grads = batches.setdefault(p.dtype, ([], []))
                 params.append(p)
                 grads.append(p.grad._data)
-        return params, grads
+        return batches.values()
 
     @staticmethod
     def _bump_versions(params):

@@ -22,23 +22,25 @@ class SGD(Optimizer):
     def step(self, closure=None):
         loss = closure() if closure is not None else None
         for group in self.param_groups:
-            params, grads = self._with_grads(group)
-            if not params:
-                continue
-            args = (group["lr"], group["momentum"], group["dampening"], group["nesterov"],
-                    group["weight_decay"], group["maximize"])
-            be = params[0]._backend
-            if group["momentum"] == 0:
-                be.sgd_step([p._data for p in params], grads, None, *args, False)
-            else:
-                # parameters seeing their first step start their buffer from the gradient
-                fresh = [i for i, p in enumerate(params) if "momentum_buffer" not in self.state[p]]
-                for i in fresh:
-                    self.state[params[i]]["momentum_buffer"] = zeros_like(params[i])
-                for first, idx in ((True, fresh), (False, [i for i in range(len(params)) if i not in set(fresh)])):
-                    if idx:
-                        be.sgd_step([params[i]._data for i in idx], [grads[i] for i in idx],
-                                    [self.state[params[i]]["momentum_buffer"]._data for i in idx],
-                                    *args, first)
-            self._bump_versions(params)
+            for params, grads in self._batches(group):
+                self._update(group, params, grads)
         return loss
+
+    def _update(self, group, params, grads):
+        args = (group["lr"], group["momentum"], group["dampening"], group["nesterov"],
+                group["weight_decay"], group["maximize"])
+        be = params[0]._backend
+        if group["momentum"] == 0:
+            be.sgd_step([p._data for p in params], grads, None, *args, False)
+        else:
+            # parameters seeing their first step start their buffer from the gradient
+            fresh = [i for i, p in enumerate(params) if "momentum_buffer" not in self.state[p]]
+            for i in fresh:
+                self.state[params[i]]["momentum_buffer"] = zeros_like(params[i])
+            seen = [i for i in range(len(params)) if i not in set(fresh)]
+            for first, idx in ((True, fresh), (False, seen)):
+                if idx:
+                    be.sgd_step([params[i]._data for i in idx], [grads[i] for i in idx],
+                                [self.state[params[i]]["momentum_buffer"]._data for i in idx],
+                                *args, first)
+        self._bump_versions(params)
