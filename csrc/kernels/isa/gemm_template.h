@@ -205,14 +205,25 @@ static void NAME(pack_b_panel)(int nr, int64_t kc, const T *b, int64_t rs_b, int
     }
 }
 
+/* The block size that splits `size` into the fewest blocks of at most `max`,
+ * as even as a multiple of `unit` allows (max is itself a multiple of unit). */
+static int64_t NAME(even_block)(int64_t size, int64_t max, int64_t unit) {
+    int64_t blocks = (size + max - 1) / max;
+    int64_t block = (size + blocks - 1) / blocks;
+    return (block + unit - 1) / unit * unit;
+}
+
 static int NAME(gemm_packed)(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, T alpha,
                              const T *a, int64_t lda, const T *b, int64_t ldb, T beta, T *c,
                              int64_t ldc, int nthreads) {
     int64_t rs_a = trans_a ? 1 : lda, cs_a = trans_a ? lda : 1;
     int64_t rs_b = trans_b ? 1 : ldb, cs_b = trans_b ? ldb : 1;
-    int64_t mc_max = (NAME(min64)(m, MC) + MR - 1) / MR * MR;
-    int64_t nc_max = (NAME(min64)(n, NC) + NR - 1) / NR * NR;
-    int64_t kc_max = NAME(min64)(k, KC);
+    /* Blocks of equal size rather than full ones and a remainder: k = 784
+     * runs as 4 x 196, not 3 x 256 + 16 (a thin last block costs a full pass
+     * over C for little work). */
+    int64_t kc_max = NAME(even_block)(k, KC, 1);
+    int64_t mc_max = NAME(even_block)(m, MC, MR);
+    int64_t nc_max = NAME(even_block)(n, NC, NR);
     size_t bytes_a = ((size_t)(mc_max * kc_max) * sizeof(T) + 63) / 64 * 64;
     size_t bytes_b = ((size_t)(nc_max * kc_max) * sizeof(T) + 63) / 64 * 64;
     void *pa_mem = NULL, *pb_mem = NULL;
@@ -230,19 +241,19 @@ static int NAME(gemm_packed)(int trans_a, int trans_b, int64_t m, int64_t n, int
      * then share out the micro-tiles, column panels outermost so that a thread
      * keeps its B micro-panel in L1 across consecutive tiles. */
 #pragma omp parallel num_threads(nthreads) if (nthreads > 1)
-    for (int64_t jc = 0; jc < n; jc += NC) {
-        int64_t nc = NAME(min64)(NC, n - jc);
+    for (int64_t jc = 0; jc < n; jc += nc_max) {
+        int64_t nc = NAME(min64)(nc_max, n - jc);
         int64_t panels_b = (nc + NR - 1) / NR;
-        for (int64_t pc = 0; pc < k; pc += KC) {
-            int64_t kc = NAME(min64)(KC, k - pc);
+        for (int64_t pc = 0; pc < k; pc += kc_max) {
+            int64_t kc = NAME(min64)(kc_max, k - pc);
             T beta_block = pc == 0 ? beta : (T)1;
 #pragma omp for schedule(static)
             for (int64_t jp = 0; jp < panels_b; jp++)
                 NAME(pack_b_panel)((int)NAME(min64)(NR, nc - jp * NR), kc,
                                    b + pc * rs_b + (jc + jp * NR) * cs_b, rs_b, cs_b,
                                    pb + jp * NR * kc);
-            for (int64_t ic = 0; ic < m; ic += MC) {
-                int64_t mc = NAME(min64)(MC, m - ic);
+            for (int64_t ic = 0; ic < m; ic += mc_max) {
+                int64_t mc = NAME(min64)(mc_max, m - ic);
                 int64_t panels_a = (mc + MR - 1) / MR;
 #pragma omp for schedule(static)
                 for (int64_t ip = 0; ip < panels_a; ip++)
