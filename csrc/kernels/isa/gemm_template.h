@@ -83,87 +83,34 @@ static __attribute__((noinline)) void NAME(micro_packed)(int64_t kc, const T *a,
     NAME(micro_tile)(kc, a, 1, MR, MR, b, NR, mr, nr, alpha, beta, c, ldc);
 }
 
-/* On unpacked operands: any A strides, B with contiguous rows, NR full columns. */
+/* On unpacked operands: any A strides, B with NR readable columns per row. */
 static __attribute__((noinline)) void NAME(micro_direct)(int64_t kc, const T *a, int64_t rs_a,
                                                          int64_t cs_a, int mr, const T *b,
-                                                         int64_t ldb, T alpha, T beta, T *c,
-                                                         int64_t ldc) {
-    NAME(micro_tile)(kc, a, rs_a, cs_a, mr, b, ldb, mr, NR, alpha, beta, c, ldc);
+                                                         int64_t ldb, int nr, T alpha, T beta,
+                                                         T *c, int64_t ldc) {
+    NAME(micro_tile)(kc, a, rs_a, cs_a, mr, b, ldb, mr, nr, alpha, beta, c, ldc);
 }
 
-/* Small products, B not transposed: micro-kernels straight on the operands;
- * the columns past the last full NR block go through a row accumulator the
- * compiler vectorizes. */
-static void NAME(gemm_direct_nn)(int64_t m, int64_t n, int64_t k, T alpha, const T *a,
-                                 int64_t rs_a, int64_t cs_a, const T *b, int64_t ldb, T beta,
-                                 T *c, int64_t ldc) {
+/* Small products: micro-kernels straight on A (any strides) and on B's rows
+ * (B not transposed). The columns past the last full NR block are copied into
+ * a zero-padded k x NR strip `pad` first, so the kernel never reads past B. */
+static void NAME(gemm_direct)(int64_t m, int64_t n, int64_t k, T alpha, const T *a,
+                              int64_t rs_a, int64_t cs_a, const T *b, int64_t ldb, T beta,
+                              T *c, int64_t ldc, T *pad) {
     int64_t n_full = n - n % NR;
     for (int64_t j0 = 0; j0 < n_full; j0 += NR)
         for (int64_t i0 = 0; i0 < m; i0 += MR)
             NAME(micro_direct)(k, a + i0 * rs_a, rs_a, cs_a, (int)NAME(min64)(MR, m - i0),
-                               b + j0, ldb, alpha, beta, c + i0 * ldc + j0, ldc);
+                               b + j0, ldb, NR, alpha, beta, c + i0 * ldc + j0, ldc);
     int nt = (int)(n - n_full);
     if (nt == 0)
         return;
-    for (int64_t i = 0; i < m; i++) {
-        T acc[NR] = {0};
-        for (int64_t p = 0; p < k; p++) {
-            T av = a[i * rs_a + p * cs_a];
-            const T *bp = b + p * ldb + n_full;
-            for (int j = 0; j < nt; j++)
-                acc[j] += av * bp[j];
-        }
-        T *cp = c + i * ldc + n_full;
-        for (int j = 0; j < nt; j++)
-            cp[j] = beta != 0 ? alpha * acc[j] + beta * cp[j] : alpha * acc[j];
-    }
-}
-
-static inline T NAME(hsum)(V x) {
-    T s = 0;
-    for (int e = 0; e < VW; e++)
-        s += x[e];
-    return s;
-}
-
-/* Small products, A not transposed and B transposed: both run along k in
- * memory, so each entry of C is a dot product; a 2 x 4 block of them shares
- * its loads. Rows and columns past the edge re-read the last valid one. */
-static void NAME(gemm_direct_nt)(int64_t m, int64_t n, int64_t k, T alpha, const T *a,
-                                 int64_t lda, const T *b, int64_t ldb, T beta, T *c,
-                                 int64_t ldc) {
-    int64_t k_vec = k - k % VW;
-    for (int64_t i0 = 0; i0 < m; i0 += 2) {
-        const T *ar[2];
-        for (int r = 0; r < 2; r++)
-            ar[r] = a + NAME(min64)(i0 + r, m - 1) * lda;
-        for (int64_t j0 = 0; j0 < n; j0 += 4) {
-            const T *br[4];
-            for (int q = 0; q < 4; q++)
-                br[q] = b + NAME(min64)(j0 + q, n - 1) * ldb;
-            V acc[2][4];
-            for (int r = 0; r < 2; r++)
-                for (int q = 0; q < 4; q++)
-                    acc[r][q] = (V){0};
-            for (int64_t p = 0; p < k_vec; p += VW) {
-                V av0 = *(const UV *)(ar[0] + p), av1 = *(const UV *)(ar[1] + p);
-                for (int q = 0; q < 4; q++) {
-                    V bv = *(const UV *)(br[q] + p);
-                    acc[0][q] += av0 * bv;
-                    acc[1][q] += av1 * bv;
-                }
-            }
-            int mr = (int)NAME(min64)(2, m - i0), nr = (int)NAME(min64)(4, n - j0);
-            for (int r = 0; r < mr; r++)
-                for (int q = 0; q < nr; q++) {
-                    T s = NAME(hsum)(acc[r][q]);
-                    for (int64_t p = k_vec; p < k; p++)
-                        s += ar[r][p] * br[q][p];
-                    T *cp = c + (i0 + r) * ldc + j0 + q;
-                    *cp = beta != 0 ? alpha * s + beta * *cp : alpha * s;
-                }
-        }
-    }
+    for (int64_t p = 0; p < k; p++)
+        for (int j = 0; j < NR; j++)
+            pad[p * NR + j] = j < nt ? b[p * ldb + n_full + j] : 0;
+    for (int64_t i0 = 0; i0 < m; i0 += MR)
+        NAME(micro_direct)(k, a + i0 * rs_a, rs_a, cs_a, (int)NAME(min64)(MR, m - i0), pad, NR,
+                           nt, alpha, beta, c + i0 * ldc + n_full, ldc);
 }
 
 /* Packs op(A)[0:mc, 0:kc] into MR-row panels, each [kc][MR], zero past the edge. */
@@ -205,14 +152,25 @@ static void NAME(pack_b_panel)(int nr, int64_t kc, const T *b, int64_t rs_b, int
     }
 }
 
+/* The block size that splits `size` into the fewest blocks of at most `max`,
+ * as even as a multiple of `unit` allows (max is itself a multiple of unit). */
+static int64_t NAME(even_block)(int64_t size, int64_t max, int64_t unit) {
+    int64_t blocks = (size + max - 1) / max;
+    int64_t block = (size + blocks - 1) / blocks;
+    return (block + unit - 1) / unit * unit;
+}
+
 static int NAME(gemm_packed)(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, T alpha,
                              const T *a, int64_t lda, const T *b, int64_t ldb, T beta, T *c,
                              int64_t ldc, int nthreads) {
     int64_t rs_a = trans_a ? 1 : lda, cs_a = trans_a ? lda : 1;
     int64_t rs_b = trans_b ? 1 : ldb, cs_b = trans_b ? ldb : 1;
-    int64_t mc_max = (NAME(min64)(m, MC) + MR - 1) / MR * MR;
-    int64_t nc_max = (NAME(min64)(n, NC) + NR - 1) / NR * NR;
-    int64_t kc_max = NAME(min64)(k, KC);
+    /* Blocks of equal size rather than full ones and a remainder: k = 784
+     * runs as 4 x 196, not 3 x 256 + 16 (a thin last block costs a full pass
+     * over C for little work). */
+    int64_t kc_max = NAME(even_block)(k, KC, 1);
+    int64_t mc_max = NAME(even_block)(m, MC, MR);
+    int64_t nc_max = NAME(even_block)(n, NC, NR);
     size_t bytes_a = ((size_t)(mc_max * kc_max) * sizeof(T) + 63) / 64 * 64;
     size_t bytes_b = ((size_t)(nc_max * kc_max) * sizeof(T) + 63) / 64 * 64;
     void *pa_mem = NULL, *pb_mem = NULL;
@@ -230,19 +188,19 @@ static int NAME(gemm_packed)(int trans_a, int trans_b, int64_t m, int64_t n, int
      * then share out the micro-tiles, column panels outermost so that a thread
      * keeps its B micro-panel in L1 across consecutive tiles. */
 #pragma omp parallel num_threads(nthreads) if (nthreads > 1)
-    for (int64_t jc = 0; jc < n; jc += NC) {
-        int64_t nc = NAME(min64)(NC, n - jc);
+    for (int64_t jc = 0; jc < n; jc += nc_max) {
+        int64_t nc = NAME(min64)(nc_max, n - jc);
         int64_t panels_b = (nc + NR - 1) / NR;
-        for (int64_t pc = 0; pc < k; pc += KC) {
-            int64_t kc = NAME(min64)(KC, k - pc);
+        for (int64_t pc = 0; pc < k; pc += kc_max) {
+            int64_t kc = NAME(min64)(kc_max, k - pc);
             T beta_block = pc == 0 ? beta : (T)1;
 #pragma omp for schedule(static)
             for (int64_t jp = 0; jp < panels_b; jp++)
                 NAME(pack_b_panel)((int)NAME(min64)(NR, nc - jp * NR), kc,
                                    b + pc * rs_b + (jc + jp * NR) * cs_b, rs_b, cs_b,
                                    pb + jp * NR * kc);
-            for (int64_t ic = 0; ic < m; ic += MC) {
-                int64_t mc = NAME(min64)(MC, m - ic);
+            for (int64_t ic = 0; ic < m; ic += mc_max) {
+                int64_t mc = NAME(min64)(mc_max, m - ic);
                 int64_t panels_a = (mc + MR - 1) / MR;
 #pragma omp for schedule(static)
                 for (int64_t ip = 0; ip < panels_a; ip++)
@@ -264,26 +222,38 @@ static int NAME(gemm_packed)(int trans_a, int trans_b, int64_t m, int64_t n, int
     return HB_OK;
 }
 
-/* Below this m * n * k the packing costs more than it saves. */
-#define HB_GEMM_DIRECT_MAX (64 * 64 * 64)
+/* Below this m * n * k the packing costs more than it saves; the direct path
+ * does not block k, so it also needs k small enough for L1/L2. */
+#define HB_GEMM_DIRECT_MAX (80 * 80 * 80)
+#define HB_GEMM_DIRECT_MAX_K 2048
 
 /* m, n, k > 0 and leading dimensions valid: checked by the caller (gemm.c). */
 int HB_ISA_FN(NAME(hb_gemm_driver))(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
                                     T alpha, const T *a, int64_t lda, const T *b, int64_t ldb,
                                     T beta, T *c, int64_t ldc, int nthreads) {
-    if ((double)m * (double)n * (double)k < HB_GEMM_DIRECT_MAX) {
-        if (!trans_b) {
-            NAME(gemm_direct_nn)(m, n, k, alpha, a, trans_a ? 1 : lda, trans_a ? lda : 1, b, ldb,
-                                 beta, c, ldc);
-            return HB_OK;
-        }
-        if (!trans_a) {
-            NAME(gemm_direct_nt)(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-            return HB_OK;
-        }
+    if ((double)m * (double)n * (double)k >= HB_GEMM_DIRECT_MAX || k > HB_GEMM_DIRECT_MAX_K)
+        return NAME(gemm_packed)(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+                                 nthreads);
+    int64_t rs_a = trans_a ? 1 : lda, cs_a = trans_a ? lda : 1;
+    /* A transposed B runs along k in memory while the kernel reads along n:
+     * it gets one small transposed copy, far cheaper here than a dot product
+     * per entry. The same allocation holds the strip for the last columns. */
+    size_t elems = (size_t)(k * NR) + (trans_b ? (size_t)(n * k) : 0);
+    void *mem = NULL;
+    if (posix_memalign(&mem, 64, sizeof(T) * elems) != 0)
+        return HB_ENOMEM;
+    T *pad = mem;
+    if (trans_b) {
+        T *bt = pad + k * NR;
+        for (int64_t j = 0; j < n; j++)
+            for (int64_t p = 0; p < k; p++)
+                bt[p * n + j] = b[j * ldb + p];
+        b = bt;
+        ldb = n;
     }
-    return NAME(gemm_packed)(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
-                             nthreads);
+    NAME(gemm_direct)(m, n, k, alpha, a, rs_a, cs_a, b, ldb, beta, c, ldc, pad);
+    free(mem);
+    return HB_OK;
 }
 
 #undef NAME
