@@ -1,0 +1,244 @@
+# Fused cross-entropy (log-softmax + NLL) and NLL loss over (N, C) rows with int64 class targets.
+
+cdef extern from "loss.h":
+    enum hb_reduction:
+        HB_REDUCTION_NONE
+        HB_REDUCTION_MEAN
+        HB_REDUCTION_SUM
+    int64_t hb_loss_first_bad_target(const int64_t *target, int64_t N, int64_t C,
+                                     int64_t ignore_index) nogil
+    int hb_cross_entropy_forward_f32(const float *logits, const int64_t *target, const float *weight,
+                                     int64_t N, int64_t C, int64_t ignore_index,
+                                     double label_smoothing, int reduction, float *loss,
+                                     float *lse) nogil
+    int hb_cross_entropy_forward_f64(const double *logits, const int64_t *target,
+                                     const double *weight, int64_t N, int64_t C,
+                                     int64_t ignore_index, double label_smoothing, int reduction,
+                                     double *loss, double *lse) nogil
+    int hb_cross_entropy_backward_f32(const float *grad_loss, const float *logits,
+                                      const int64_t *target, const float *weight, const float *lse,
+                                      int64_t N, int64_t C, int64_t ignore_index,
+                                      double label_smoothing, int reduction,
+                                      float *grad_logits) nogil
+    int hb_cross_entropy_backward_f64(const double *grad_loss, const double *logits,
+                                      const int64_t *target, const double *weight,
+                                      const double *lse, int64_t N, int64_t C,
+                                      int64_t ignore_index, double label_smoothing, int reduction,
+                                      double *grad_logits) nogil
+    int hb_nll_loss_forward_f32(const float *logp, const int64_t *target, const float *weight,
+                                int64_t N, int64_t C, int64_t ignore_index, int reduction,
+                                float *loss) nogil
+    int hb_nll_loss_forward_f64(const double *logp, const int64_t *target, const double *weight,
+                                int64_t N, int64_t C, int64_t ignore_index, int reduction,
+                                double *loss) nogil
+    int hb_nll_loss_backward_f32(const float *grad_loss, const int64_t *target,
+                                 const float *weight, int64_t N, int64_t C, int64_t ignore_index,
+                                 int reduction, float *grad_logp) nogil
+    int hb_nll_loss_backward_f64(const double *grad_loss, const int64_t *target,
+                                 const double *weight, int64_t N, int64_t C, int64_t ignore_index,
+                                 int reduction, double *grad_logp) nogil
+
+_REDUCTIONS = {"none": HB_REDUCTION_NONE, "mean": HB_REDUCTION_MEAN, "sum": HB_REDUCTION_SUM}
+
+# numpy dtype -> PyTorch's scalar type name, for messages worded like PyTorch's.
+_TORCH_SCALAR_NAMES = {
+    "float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char", "uint8": "Byte",
+    "int16": "Short", "int32": "Int", "int64": "Long", "bool": "Bool",
+}
+
+
+cdef str _torch_name(cnp.ndarray a):
+    return _TORCH_SCALAR_NAMES.get(a.dtype.name, a.dtype.name)
+
+
+cdef int _reduction_code(str reduction) except -1:
+    code = _REDUCTIONS.get(reduction)
+    if code is None:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return code
+
+
+cdef cnp.ndarray _loss_rows(object x, str name):
+    """The (N, C) float input of a loss, C-contiguous."""
+    cdef cnp.ndarray xa = _array(x, name)
+    _float_type(xa, name)
+    if cnp.PyArray_NDIM(xa) != 2:
+        raise ValueError(f"{name} must be 2-D (N, C), got {_describe(xa)}")
+    return _contiguous_input(xa, name)
+
+
+cdef cnp.ndarray _loss_target(object target, int64_t N, int64_t C, int64_t ignore_index):
+    """int64 targets (N,), each in [0, C) or ignore_index, C-contiguous."""
+    cdef cnp.ndarray ta = _array(target, "target")
+    if cnp.PyArray_TYPE(ta) != cnp.NPY_INT64:
+        raise RuntimeError(f"expected target dtype to be Long, but got {_torch_name(ta)} (target is {_describe(ta)})")
+    if cnp.PyArray_NDIM(ta) != 1:
+        raise ValueError(f"target must be 1-D of shape ({N},), got {_describe(ta)}")
+    if cnp.PyArray_DIM(ta, 0) != N:
+        raise ValueError(f"Expected input batch_size ({N}) to match target batch_size ({cnp.PyArray_DIM(ta, 0)}).")
+    ta = _contiguous_input(ta, "target")
+    cdef int64_t bad = hb_loss_first_bad_target(<const int64_t *>cnp.PyArray_DATA(ta), N, C, ignore_index)
+    if bad >= 0:
+        raise IndexError(f"Target {(<const int64_t *>cnp.PyArray_DATA(ta))[bad]} is out of bounds.")
+    return ta
+
+
+cdef object _loss_weight(object weight, cnp.ndarray x, int64_t C):
+    """None, or class weights (C,) of x's dtype, C-contiguous."""
+    if weight is None:
+        return None
+    cdef cnp.ndarray wa = _array(weight, "weight")
+    _float_type(wa, "weight")
+    if cnp.PyArray_TYPE(wa) != cnp.PyArray_TYPE(x):
+        raise RuntimeError(f"expected scalar type {_torch_name(x)} but found {_torch_name(wa)} (weight is {_describe(wa)}, input {_describe(x)})")
+    if cnp.PyArray_NDIM(wa) != 1 or cnp.PyArray_DIM(wa, 0) != C:
+        raise RuntimeError(f"weight tensor should be defined either for all {C} classes or no classes but got weight tensor of shape: {list((<object>wa).shape)}")
+    return _contiguous_input(wa, "weight")
+
+
+cdef int _check_loss_array(cnp.ndarray a, cnp.ndarray x, str name, tuple shape) except -1:
+    """An array of x's dtype and the given shape (a scalar () or per-row (N,) loss)."""
+    _float_type(a, name)
+    _same_dtype(x, a, f"{name} and the input")
+    if (<object>a).shape != shape:
+        raise ValueError(f"{name} must have shape {shape}, got {_describe(a)}")
+    return 0
+
+
+cdef tuple _loss_shape(int reduction, int64_t N):
+    return (N,) if reduction == HB_REDUCTION_NONE else ()
+
+
+cdef int _check_label_smoothing(double label_smoothing) except -1:
+    if not (0.0 <= label_smoothing <= 1.0):
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    return 0
+
+
+cdef const void *_data_or_null(object a):
+    return NULL if a is None else cnp.PyArray_DATA(<cnp.ndarray>a)
+
+
+def cross_entropy_forward(logits, target, weight, long ignore_index, double label_smoothing,
+                          str reduction, loss_out, lse_out):
+    """loss_out = cross_entropy(logits, target) as torch.nn.functional.cross_entropy; lse_out (N,)
+    receives each row's log-sum-exp for the backward. loss_out: () for 'mean'/'sum', (N,) for 'none'."""
+    cdef int red = _reduction_code(reduction)
+    _check_label_smoothing(label_smoothing)
+    cdef cnp.ndarray xa = _loss_rows(logits, "logits")
+    cdef int64_t N = cnp.PyArray_DIM(xa, 0), C = cnp.PyArray_DIM(xa, 1)
+    cdef cnp.ndarray ta = _loss_target(target, N, C, ignore_index)
+    wa = _loss_weight(weight, xa, C)
+    cdef cnp.ndarray la = _array(loss_out, "loss_out")
+    cdef cnp.ndarray sa = _array(lse_out, "lse_out")
+    _check_loss_array(la, xa, "loss_out", _loss_shape(red, N))
+    _check_loss_array(sa, xa, "lse_out", (N,))
+    _check_output(la, "loss_out")
+    _check_output(sa, "lse_out")
+    cdef const void *w = _data_or_null(wa)
+    cdef int status
+    with nogil:
+        if cnp.PyArray_TYPE(xa) == cnp.NPY_FLOAT:
+            status = hb_cross_entropy_forward_f32(
+                <const float *>cnp.PyArray_DATA(xa), <const int64_t *>cnp.PyArray_DATA(ta),
+                <const float *>w, N, C, ignore_index, label_smoothing, red,
+                <float *>cnp.PyArray_DATA(la), <float *>cnp.PyArray_DATA(sa))
+        else:
+            status = hb_cross_entropy_forward_f64(
+                <const double *>cnp.PyArray_DATA(xa), <const int64_t *>cnp.PyArray_DATA(ta),
+                <const double *>w, N, C, ignore_index, label_smoothing, red,
+                <double *>cnp.PyArray_DATA(la), <double *>cnp.PyArray_DATA(sa))
+    _check_status(status, "cross_entropy_forward")
+    return loss_out
+
+
+def cross_entropy_backward(grad_loss, logits, target, weight, lse, long ignore_index,
+                           double label_smoothing, str reduction, grad_logits):
+    """grad_logits (N, C) = dL/dlogits from grad_loss (() for 'mean'/'sum', (N,) for 'none'),
+    the logits and the forward's lse_out."""
+    cdef int red = _reduction_code(reduction)
+    _check_label_smoothing(label_smoothing)
+    cdef cnp.ndarray xa = _loss_rows(logits, "logits")
+    cdef int64_t N = cnp.PyArray_DIM(xa, 0), C = cnp.PyArray_DIM(xa, 1)
+    cdef cnp.ndarray ta = _loss_target(target, N, C, ignore_index)
+    wa = _loss_weight(weight, xa, C)
+    cdef cnp.ndarray ga = _array(grad_loss, "grad_loss")
+    cdef cnp.ndarray sa = _array(lse, "lse")
+    cdef cnp.ndarray gi = _array(grad_logits, "grad_logits")
+    _check_loss_array(ga, xa, "grad_loss", _loss_shape(red, N))
+    _check_loss_array(sa, xa, "lse", (N,))
+    _check_loss_array(gi, xa, "grad_logits", (N, C))
+    _check_output(gi, "grad_logits")
+    ga = _contiguous_input(ga, "grad_loss")
+    sa = _contiguous_input(sa, "lse")
+    cdef const void *w = _data_or_null(wa)
+    cdef int status
+    with nogil:
+        if cnp.PyArray_TYPE(xa) == cnp.NPY_FLOAT:
+            status = hb_cross_entropy_backward_f32(
+                <const float *>cnp.PyArray_DATA(ga), <const float *>cnp.PyArray_DATA(xa),
+                <const int64_t *>cnp.PyArray_DATA(ta), <const float *>w,
+                <const float *>cnp.PyArray_DATA(sa), N, C, ignore_index, label_smoothing, red,
+                <float *>cnp.PyArray_DATA(gi))
+        else:
+            status = hb_cross_entropy_backward_f64(
+                <const double *>cnp.PyArray_DATA(ga), <const double *>cnp.PyArray_DATA(xa),
+                <const int64_t *>cnp.PyArray_DATA(ta), <const double *>w,
+                <const double *>cnp.PyArray_DATA(sa), N, C, ignore_index, label_smoothing, red,
+                <double *>cnp.PyArray_DATA(gi))
+    _check_status(status, "cross_entropy_backward")
+    return grad_logits
+
+
+def nll_loss_forward(logp, target, weight, long ignore_index, str reduction, loss_out):
+    """loss_out = nll_loss(logp, target) as torch.nn.functional.nll_loss, logp (N, C)."""
+    cdef int red = _reduction_code(reduction)
+    cdef cnp.ndarray xa = _loss_rows(logp, "logp")
+    cdef int64_t N = cnp.PyArray_DIM(xa, 0), C = cnp.PyArray_DIM(xa, 1)
+    cdef cnp.ndarray ta = _loss_target(target, N, C, ignore_index)
+    wa = _loss_weight(weight, xa, C)
+    cdef cnp.ndarray la = _array(loss_out, "loss_out")
+    _check_loss_array(la, xa, "loss_out", _loss_shape(red, N))
+    _check_output(la, "loss_out")
+    cdef const void *w = _data_or_null(wa)
+    cdef int status
+    with nogil:
+        if cnp.PyArray_TYPE(xa) == cnp.NPY_FLOAT:
+            status = hb_nll_loss_forward_f32(
+                <const float *>cnp.PyArray_DATA(xa), <const int64_t *>cnp.PyArray_DATA(ta),
+                <const float *>w, N, C, ignore_index, red, <float *>cnp.PyArray_DATA(la))
+        else:
+            status = hb_nll_loss_forward_f64(
+                <const double *>cnp.PyArray_DATA(xa), <const int64_t *>cnp.PyArray_DATA(ta),
+                <const double *>w, N, C, ignore_index, red, <double *>cnp.PyArray_DATA(la))
+    _check_status(status, "nll_loss_forward")
+    return loss_out
+
+
+def nll_loss_backward(grad_loss, target, weight, long ignore_index, str reduction, grad_logp):
+    """grad_logp (N, C) = dL/dlogp from grad_loss (() for 'mean'/'sum', (N,) for 'none')."""
+    cdef int red = _reduction_code(reduction)
+    cdef cnp.ndarray gi = _array(grad_logp, "grad_logp")
+    _float_type(gi, "grad_logp")
+    if cnp.PyArray_NDIM(gi) != 2:
+        raise ValueError(f"grad_logp must be 2-D (N, C), got {_describe(gi)}")
+    _check_output(gi, "grad_logp")
+    cdef int64_t N = cnp.PyArray_DIM(gi, 0), C = cnp.PyArray_DIM(gi, 1)
+    cdef cnp.ndarray ta = _loss_target(target, N, C, ignore_index)
+    wa = _loss_weight(weight, gi, C)
+    cdef cnp.ndarray ga = _array(grad_loss, "grad_loss")
+    _check_loss_array(ga, gi, "grad_loss", _loss_shape(red, N))
+    ga = _contiguous_input(ga, "grad_loss")
+    cdef const void *w = _data_or_null(wa)
+    cdef int status
+    with nogil:
+        if cnp.PyArray_TYPE(gi) == cnp.NPY_FLOAT:
+            status = hb_nll_loss_backward_f32(
+                <const float *>cnp.PyArray_DATA(ga), <const int64_t *>cnp.PyArray_DATA(ta),
+                <const float *>w, N, C, ignore_index, red, <float *>cnp.PyArray_DATA(gi))
+        else:
+            status = hb_nll_loss_backward_f64(
+                <const double *>cnp.PyArray_DATA(ga), <const int64_t *>cnp.PyArray_DATA(ta),
+                <const double *>w, N, C, ignore_index, red, <double *>cnp.PyArray_DATA(gi))
+    _check_status(status, "nll_loss_backward")
+    return grad_logp
