@@ -51,9 +51,12 @@ def _by_name(name):
 
 def from_numpy_dtype(np_dtype):
     """The hayabusa dtype of a numpy dtype, or TypeError for ones we do not support."""
+    d = _FROM_NUMPY.get(np_dtype)
+    if d is not None:
+        return d
     try:
         return _FROM_NUMPY[np.dtype(np_dtype)]
-    except KeyError:
+    except (KeyError, TypeError):
         raise TypeError(
             f"can't convert np.ndarray of type {np.dtype(np_dtype)}. The only supported types are: "
             "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.") from None

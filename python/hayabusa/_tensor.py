@@ -11,7 +11,7 @@ import numpy as np
 
 from . import _dtype
 from ._device import CPU, as_device
-from .autograd import grad_mode
+from . import _grad_mode as grad_mode
 from .backends import cpu as _cpu_backend
 
 
@@ -69,9 +69,8 @@ class Tensor:
         self._accumulator = None
 
     # ------------------------------------------------------------ properties
-    @property
-    def _backend(self):
-        return _cpu_backend
+    # the backend module of this tensor's device (CPU only until the CUDA backend lands)
+    _backend = _cpu_backend
 
     @property
     def data(self):
@@ -239,7 +238,7 @@ class Tensor:
     def __bool__(self):
         if self._data.size != 1:
             raise RuntimeError(
-                f"Boolean value of Tensor with more than one value is ambiguous")
+                "Boolean value of Tensor with more than one value is ambiguous")
         return bool(self.item())
 
     def __index__(self):

@@ -1,14 +1,15 @@
 """hayabusa.autograd: backward, grad, gradcheck, grad-mode switches."""
+from .._tensor import Tensor, _wrap
 from .engine import run_backward
-from .function import Function
-from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .function import Function, _edge
+from .. import _grad_mode as grad_mode
+from .._grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 
 __all__ = ["Function", "backward", "grad", "gradcheck", "no_grad", "enable_grad",
            "set_grad_enabled", "is_grad_enabled", "inference_mode"]
 
 
 def _seed_gradients(tensors, grad_tensors, caller):
-    from .._tensor import Tensor
     grads = []
     for t, g in zip(tensors, grad_tensors):
         if not isinstance(t, Tensor):
@@ -53,8 +54,6 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          allow_unused=None, materialize_grads=False):
     """The gradients of outputs with respect to inputs, returned (``.grad`` is left alone)."""
-    from .._tensor import _wrap
-    from .function import _edge
     if create_graph:
         raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
     outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)

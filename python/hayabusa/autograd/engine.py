@@ -4,7 +4,8 @@ Like micrograd's ``backward``: count each node's consumers, seed the roots,
 and walk the graph in reverse, summing the gradients that meet at a node and
 handing each node's inputs their share. Leaves accumulate into ``.grad``.
 """
-from .function import AccumulateGrad
+from .._tensor import _wrap
+from .function import AccumulateGrad, _edge
 
 
 def _dependencies(roots):
@@ -27,7 +28,6 @@ def _dependencies(roots):
 
 
 def _apply_hooks(hooks, grad):
-    from .._tensor import _wrap
     for hook in hooks:
         result = hook(_wrap(grad))
         if result is not None:
@@ -36,7 +36,6 @@ def _apply_hooks(hooks, grad):
 
 
 def _accumulate_into_leaf(acc, grad):
-    from .._tensor import _wrap
     leaf = acc.variable
     if grad.shape != leaf.shape:
         raise RuntimeError(
@@ -57,7 +56,6 @@ def run_backward(roots, root_grads, retain_graph=False, capture=None):
     each of those nodes is stored there instead of being accumulated into any
     leaf: this is ``autograd.grad``.
     """
-    from .function import _edge
     buffers = {}
     root_nodes = []
     for t, g in zip(roots, root_grads):
@@ -88,7 +86,6 @@ def run_backward(roots, root_grads, retain_graph=False, capture=None):
                 capture[node] = grad
             retained = node._retained() if node._retained is not None else None
             if retained is not None and capture is None:
-                from .._tensor import _wrap
                 if retained._grad is None:
                     retained._grad = _wrap(grad.astype(retained._data.dtype, copy=True))
                 else:

@@ -13,7 +13,8 @@ RuntimeError instead of computing a wrong gradient.
 """
 import weakref
 
-from . import grad_mode
+from .. import _grad_mode as grad_mode
+from .._tensor import Tensor, _wrap
 
 
 class AccumulateGrad:
@@ -44,16 +45,23 @@ class Function:
     @classmethod
     def apply(cls, *inputs, **params):
         """Run forward on the inputs' arrays; record the node if any input requires grad."""
-        from .._tensor import Tensor, _wrap
         node = cls()
-        node.be = next(t._backend for t in inputs if isinstance(t, Tensor))
-        arrays = [t._data if isinstance(t, Tensor) else t for t in inputs]
+        arrays = []
+        needs = []
+        be = None
+        for t in inputs:
+            if isinstance(t, Tensor):
+                be = be or t._backend
+                arrays.append(t._data)
+                needs.append(t._requires_grad)
+            else:
+                arrays.append(t)
+                needs.append(False)
+        node.be = be
         out = node.forward(*arrays, **params)
-        if not grad_mode._enabled:
+        if not (grad_mode._enabled and True in needs):
             return _wrap(out)
-        needs = tuple(isinstance(t, Tensor) and t.requires_grad for t in inputs)
-        if not any(needs):
-            return _wrap(out)
+        needs = tuple(needs)
         node.needs_input_grad = needs
         node.next_functions = tuple(_edge(t) if need else None for t, need in zip(inputs, needs))
         node._released = False

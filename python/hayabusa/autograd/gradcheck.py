@@ -1,15 +1,14 @@
 """Finite-difference checking of gradients (hayabusa.autograd.gradcheck)."""
-from .grad_mode import no_grad
+from .._grad_mode import no_grad
+from .._tensor import Tensor
 
 
 def _outputs(func, inputs):
-    from .._tensor import Tensor
     out = func(*inputs)
     return [o for o in (out if isinstance(out, (tuple, list)) else (out,)) if isinstance(o, Tensor)]
 
 
 def check_gradients(func, inputs, eps, atol, rtol, raise_exception):
-    from .._tensor import Tensor
     from . import GradcheckError, grad
     diff_inputs = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
     outputs = _outputs(func, inputs)

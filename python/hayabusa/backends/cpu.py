@@ -137,15 +137,16 @@ def unary_backward(op, grad_out, saved, p1=0.0, p2=0.0):
     return grad_in
 
 
-def softmax(x, dim, log):
+def softmax(x, dim, take_log):
+    """softmax (or log_softmax with take_log) along dim."""
     out = np.empty(x.shape, x.dtype)
-    _C.softmax_forward(x, out, dim, log)
+    _C.softmax_forward(x, out, dim, take_log)
     return out
 
 
-def softmax_backward(grad_out, out, dim, log):
+def softmax_backward(grad_out, out, dim, take_log):
     grad_in = np.empty(out.shape, out.dtype)
-    _C.softmax_backward(grad_out, out, grad_in, dim, log)
+    _C.softmax_backward(grad_out, out, grad_in, dim, take_log)
     return grad_in
 
 

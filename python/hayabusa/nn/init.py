@@ -2,7 +2,7 @@
 import math
 
 from .._random import default_generator
-from ..autograd.grad_mode import no_grad
+from .._grad_mode import no_grad
 
 
 def _fill_from(tensor, data):

@@ -2,7 +2,7 @@
 import numbers
 
 from .. import _dtype
-from .._tensor import Tensor
+from .._tensor import Tensor, _wrap
 
 
 def unbroadcast(be, grad, shape):
@@ -76,7 +76,6 @@ def _as_operand(value, other):
     """An array (numpy or the like) taking part in an op with a tensor becomes a tensor."""
     if isinstance(value, Tensor) or not hasattr(value, "__array__") or not isinstance(other, Tensor):
         return value
-    from .._tensor import _wrap
     return _wrap(other._backend.asarray(value))
 
 

@@ -1,5 +1,7 @@
 """Activations with dedicated C kernels forward and backward (ReLU, GELU, ...), and dropout."""
 from .. import _dtype
+from .._random import default_generator
+from .._tensor import Tensor
 from ..autograd.function import Function
 from ._util import cast
 
@@ -26,7 +28,6 @@ class UnaryKernel(Function):
 
 
 def _kernel_activation(x, op, p1=0.0, p2=0.0):
-    from .._tensor import Tensor
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(x).__name__}")
     if not x.dtype.is_floating_point or x.dtype is _dtype.float16:
@@ -57,7 +58,7 @@ def tanh(x):
 
 def gelu(x, approximate="none"):
     if approximate not in ("none", "tanh"):
-        raise RuntimeError(f"approximate argument must be either none or tanh.")
+        raise RuntimeError("approximate argument must be either none or tanh.")
     return _kernel_activation(x, "gelu" if approximate == "none" else "gelu_tanh")
 
 
@@ -95,7 +96,6 @@ def dropout(x, p=0.5, training=True, generator=None):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return x
-    from .._random import default_generator
     gen = generator or default_generator
     if p == 1.0:
         return x * 0.0

@@ -1,5 +1,6 @@
 """Matrix products: matmul/mm/bmm/dot and the fused Linear layer."""
 from ..autograd.function import Function
+from . import shape as S
 from ._util import broadcast_shapes as _broadcast_shapes
 
 
@@ -95,7 +96,6 @@ def bmm(a, b):
 
 def matmul(a, b):
     """torch.matmul: dot, matrix-vector, matrix-matrix, and broadcast batched products."""
-    from . import shape as S
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
@@ -156,7 +156,6 @@ def dot(a, b):
 
 def linear(x, weight, bias=None):
     """y = x @ weight.T + bias over x's last dim, with the fused kernel for float inputs."""
-    from . import shape as S
     if x.shape[-1:] != weight.shape[-1:] if x.ndim else True:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({_rows(x)}x{x.shape[-1] if x.ndim else 1} "

@@ -1,7 +1,8 @@
 """Losses: fused cross-entropy and NLL (one C kernel each way), MSE."""
 from .. import _dtype
 from ..autograd.function import Function
-from ._util import normalize_dim
+from . import shape as S
+from ._util import cast
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -45,9 +46,8 @@ class NllLoss(Function):
 
 def _as_rows(input, target, name):
     """(N, C) scores and (N,) targets from PyTorch's accepted layouts, and the output shape for 'none'."""
-    from . import shape as S
     if input.ndim == 0:
-        raise ValueError(f"Expected 1 or more dimensions (got 0)")
+        raise ValueError("Expected 1 or more dimensions (got 0)")
     if target.dtype is not _dtype.int64:
         raise RuntimeError(
             f"expected scalar type Long but found {_tname(target.dtype)}"
@@ -66,7 +66,7 @@ def _as_rows(input, target, name):
             f"({target.shape[0] if target.ndim else 0}).")
     if input.ndim == 2:
         if target.ndim != 1:
-            raise RuntimeError(f"0D or 1D target tensor expected, multi-target not supported")
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
         return input, target, (input.shape[0],)
     # (N, C, d1, ...) -> (N*d1*..., C)
     if target.shape != input.shape[:1] + input.shape[2:]:
@@ -89,13 +89,11 @@ def _check_weight(weight, input, n_classes):
         raise RuntimeError(
             f"weight tensor should be defined either for all {n_classes} classes or no classes "
             f"but got weight tensor of shape: {list(weight.shape)}")
-    from ._util import cast
     return cast(weight, input.dtype)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
-    from . import shape as S
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
@@ -112,7 +110,6 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
-    from . import shape as S
     _check_reduction(reduction)
     rows, flat_target, none_shape = _as_rows(input, target, "nll_loss")
     weight = _check_weight(weight, rows, rows.shape[1])

@@ -5,6 +5,7 @@ import math
 from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
+from .arith import maximum, minimum, sqrt
 from ._util import cast, normalize_dim
 
 
@@ -165,7 +166,6 @@ def var(x, dim=None, unbiased=None, keepdim=False, correction=None):
 
 
 def std(x, dim=None, unbiased=None, keepdim=False, correction=None):
-    from .arith import sqrt
     return sqrt(var(x, dim, unbiased, keepdim, correction))
 
 
@@ -190,7 +190,6 @@ class _ReturnTypes(tuple):
 
 
 def _max_min(x, dim, keepdim, find_min, name, other=None):
-    from .arith import maximum, minimum
     if isinstance(dim, Tensor):
         return (minimum if find_min else maximum)(x, dim)
     if dim is None:

@@ -5,9 +5,10 @@ through one is seen, and guarded, through the other.
 """
 import math
 
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor
 from ..autograd.function import Function
-from ._util import normalize_dim
+from .. import _dtype
+from ._util import cast, normalize_dim, unbroadcast
 
 
 def _share_version_if_view(out, x):
@@ -45,7 +46,6 @@ class Expand(Function):
         return self.be.broadcast_to(x, shape)
 
     def backward(self, grad):
-        from ._util import unbroadcast
         return unbroadcast(self.be, grad, self.in_shape)
 
 
@@ -100,7 +100,6 @@ class IndexPut(Function):
         return out
 
     def backward(self, grad):
-        from ._util import unbroadcast
         need_x, need_v = self.needs_input_grad
         gx = gv = None
         if need_x:
@@ -332,8 +331,6 @@ def _check_cat_inputs(tensors, name):
 
 
 def cat(tensors, dim=0):
-    from ._util import cast
-    from .. import _dtype
     _check_cat_inputs(tensors, "cat")
     # PyTorch skips legacy empty 1-D tensors (shape (0,)) in cat
     parts = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or list(tensors[:1])
@@ -357,8 +354,6 @@ def cat(tensors, dim=0):
 
 
 def stack(tensors, dim=0):
-    from ._util import cast
-    from .. import _dtype
     _check_cat_inputs(tensors, "stack")
     ref = tensors[0]
     for i, t in enumerate(tensors):
@@ -413,7 +408,6 @@ def unbind(x, dim=0):
 
 
 def gather(x, dim, index):
-    from .. import _dtype
     if index.dtype is not _dtype.int64:
         raise RuntimeError("gather(): Expected dtype int64 for index")
     d = normalize_dim(dim, x.ndim)
@@ -436,7 +430,6 @@ def gather(x, dim, index):
 # ------------------------------------------------------------------ indexing
 def _to_index(item):
     if isinstance(item, Tensor):
-        from .. import _dtype
         if item.dtype.is_floating_point:
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         return item._data
@@ -487,7 +480,6 @@ def getitem(x, index):
 
 def index_put(x, index, values):
     """x with x[index] = values (a new tensor; Tensor.__setitem__ writes it back in place)."""
-    from ._util import cast
     index = convert_index(index)
     _check_bounds(x, index)
     if isinstance(values, Tensor):

@@ -3,6 +3,7 @@ from .. import _dtype
 from .._tensor import _wrap
 from ..autograd.function import Function
 from ._util import normalize_dim
+from .reduce import _ReturnTypes
 
 
 class TakeAlong(Function):
@@ -41,7 +42,6 @@ def _order(x, d, descending, stable=True):
 
 
 def sort(x, dim=-1, descending=False, stable=False):
-    from .reduce import _ReturnTypes
     d = normalize_dim(dim, x.ndim)
     idx = _order(x, d, descending)
     if x.ndim == 0:
@@ -54,11 +54,10 @@ def argsort(x, dim=-1, descending=False, stable=False):
 
 
 def topk(x, k, dim=-1, largest=True, sorted=True):
-    from .reduce import _ReturnTypes
     d = normalize_dim(dim, x.ndim)
     n = x.shape[d] if x.ndim else 1
     if not 0 <= k <= n:
-        raise RuntimeError(f"selected index k out of range")
+        raise RuntimeError("selected index k out of range")
     if x.ndim == 0:
         return _ReturnTypes(x.clone(), _wrap(x._backend.zeros((), "int64")), "topk")
     idx = _order(x, d, largest)
