@@ -329,3 +329,17 @@ def test_fuzz_cross_entropy_and_nll_against_torch(case):
     ref.backward(torch.from_numpy(g))
     np.testing.assert_allclose(nll_forward(logp, t, w, ignore_index, reduction), ref.detach().numpy(), equal_nan=True, **tol)
     np.testing.assert_allclose(nll_backward(g, x.shape, x.dtype, t, w, ignore_index, reduction), tl.grad.numpy(), equal_nan=True, **tol)
+
+
+def test_mean_with_zero_total_weight_is_nan_even_with_smoothing():
+    # found by the fuzz test: PyTorch divides the NLL and smoothing sums separately,
+    # so a zero divisor gives 0/0 + x/0 = NaN, not the inf of one combined sum
+    logits = np.zeros((3, 2), np.float32)
+    target = np.array([0, 1, 0])
+    weight = np.array([1.0, 0.0], np.float32)
+    loss = np.empty((), np.float32)
+    lse = np.empty(3, np.float32)
+    _C.cross_entropy_forward(logits, target, weight, 0, 0.1, "mean", loss, lse)
+    assert np.isnan(loss)
+    _C.cross_entropy_forward(logits, target, weight, 0, 0.1, "sum", loss, lse)
+    np.testing.assert_allclose(loss, 0.1 / 2 * np.log(2), rtol=1e-6)

@@ -31,37 +31,41 @@ static void L(nll_forward)(const T *restrict x, const T *restrict shift,
                            const int64_t *restrict target, const T *restrict weight, int64_t N,
                            int64_t C, int64_t ignore_index, double eps, int reduction,
                            T *restrict loss) {
-    double total = 0.0;
-#pragma omp parallel for reduction(+ : total) if (N * C >= HB_OMP_MIN_ELEMENTS)
+    /* 'mean' divides the NLL and smoothing sums separately, as PyTorch does: with
+     * a zero divisor that gives NaN (0/0 + x/0), where one combined sum gives inf. */
+    double total_nll = 0.0, total_smooth = 0.0;
+#pragma omp parallel for reduction(+ : total_nll, total_smooth) if (N * C >= HB_OMP_MIN_ELEMENTS)
     for (int64_t i = 0; i < N; i++) {
         const int64_t t = target[i];
-        double row_loss = 0.0;
+        double nll = 0.0, smooth = 0.0;
         if (t != ignore_index) {
             const T *restrict row = x + i * C;
             const double s = shift ? (double)shift[i] : 0.0;
             const double w = weight ? (double)weight[t] : 1.0;
-            row_loss = -w * ((double)row[t] - s);
+            nll = -w * ((double)row[t] - s);
             if (eps > 0.0) {
-                double smooth = 0.0;
                 if (weight) {
                     for (int64_t c = 0; c < C; c++)
-                        smooth += (double)weight[c] * ((double)row[c] - s);
+                        smooth -= (double)weight[c] * ((double)row[c] - s);
                 } else {
                     for (int64_t c = 0; c < C; c++)
-                        smooth += (double)row[c] - s;
+                        smooth -= (double)row[c] - s;
                 }
-                row_loss = (1.0 - eps) * row_loss - eps / (double)C * smooth;
             }
         }
-        if (reduction == HB_REDUCTION_NONE)
-            loss[i] = (T)row_loss;
-        else
-            total += row_loss;
+        if (reduction == HB_REDUCTION_NONE) {
+            loss[i] = (T)(eps > 0.0 ? (1.0 - eps) * nll + eps / (double)C * smooth : nll);
+        } else {
+            total_nll += nll;
+            total_smooth += smooth;
+        }
     }
-    if (reduction == HB_REDUCTION_SUM)
-        loss[0] = (T)total;
-    else if (reduction == HB_REDUCTION_MEAN)
-        loss[0] = (T)(total / L(target_weight_sum)(target, weight, N, ignore_index));
+    if (reduction == HB_REDUCTION_NONE)
+        return;
+    const double den =
+        reduction == HB_REDUCTION_MEAN ? L(target_weight_sum)(target, weight, N, ignore_index) : 1.0;
+    loss[0] = (T)(eps > 0.0 ? (1.0 - eps) * (total_nll / den) + eps / (double)C * (total_smooth / den)
+                            : total_nll / den);
 }
 
 /* log(sum(exp(row))), max-shifted; a row of -inf (or holding +inf or NaN) gives NaN. */
