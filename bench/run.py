@@ -63,6 +63,60 @@ def inference(sizes, batch, act):
     return build
 
 
+def dataloader_epoch(n, features, batch, shuffle):
+    """One pass of a DataLoader over in-memory tensors (the tutorials' input pipeline)."""
+    def build(engine):
+        from importlib import import_module
+        data = import_module(engine.__name__ + ".utils.data")
+        rng = np.random.default_rng(2)
+        ds = data.TensorDataset(
+            engine.from_numpy(rng.standard_normal((n, features)).astype(np.float32)),
+            engine.from_numpy(rng.integers(0, 10, n).astype(np.int64)))
+        loader = data.DataLoader(ds, batch_size=batch, shuffle=shuffle)
+
+        def step():
+            for _ in loader:
+                pass
+        return step
+    return build
+
+
+def elementwise(n):
+    """y = relu(x) * x + 1, summed, forward and backward."""
+    def build(engine):
+        rng = np.random.default_rng(3)
+        x = engine.from_numpy(rng.standard_normal(n).astype(np.float32)).requires_grad_()
+
+        def step():
+            x.grad = None
+            (engine.relu(x) * x + 1).sum().backward()
+        return step
+    return build
+
+
+def softmax_cross_entropy(rows, classes):
+    def build(engine):
+        rng = np.random.default_rng(4)
+        x = engine.from_numpy(rng.standard_normal((rows, classes)).astype(np.float32)).requires_grad_()
+        y = engine.from_numpy(rng.integers(0, classes, rows).astype(np.int64))
+
+        def step():
+            x.grad = None
+            engine.nn.functional.cross_entropy(x, y).backward()
+        return step
+    return build
+
+
+def adam_step_alone(sizes):
+    def build(engine):
+        model = _mlp(engine, sizes, "ReLU")
+        for p in model.parameters():
+            p.grad = engine.ones_like(p)
+        opt = engine.optim.Adam(model.parameters(), lr=1e-3)
+        return opt.step
+    return build
+
+
 WORKLOADS = {
     "tutorial classifier step (400x2 -> 3, SGD)":
         training_step([2, 3], 400, "ReLU", "SGD", dict(lr=0.01)),
@@ -73,6 +127,12 @@ WORKLOADS = {
     "tutorial classifier forward": inference([2, 3], 400, "ReLU"),
     "tiny MLP forward": inference([16, 32, 4], 32, "ReLU"),
     "MNIST MLP forward": inference([784, 256, 256, 10], 128, "ReLU"),
+    "Adam step alone (MNIST MLP parameters)": adam_step_alone([784, 256, 256, 10]),
+    "elementwise fwd+bwd, 64 elements": elementwise(64),
+    "elementwise fwd+bwd, 4M elements": elementwise(4 * 1024 * 1024),
+    "cross-entropy fwd+bwd, 256x1000": softmax_cross_entropy(256, 1000),
+    "DataLoader epoch (1024x8, batch 64, shuffled)": dataloader_epoch(1024, 8, 64, True),
+    "DataLoader epoch (60000x784, batch 128)": dataloader_epoch(60000, 784, 128, False),
 }
 
 

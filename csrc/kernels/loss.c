@@ -1,8 +1,5 @@
-/* Cross-entropy and NLL loss kernels; loss_impl.h is the template,
- * instantiated here for float and double. */
-#include <math.h>
-#include <stddef.h>
-
+/* Cross-entropy and NLL loss: target validation and the dispatch to the
+ * per-ISA copies in isa/loss.c. */
 #include "loss.h"
 
 int64_t hb_loss_first_bad_target(const int64_t *restrict target, int64_t N, int64_t C,
@@ -15,23 +12,36 @@ int64_t hb_loss_first_bad_target(const int64_t *restrict target, int64_t N, int6
     return -1;
 }
 
-static int valid_call(const int64_t *target, int64_t N, int64_t C, int64_t ignore_index,
-                      double label_smoothing, int reduction) {
-    return N >= 0 && C >= 0 && label_smoothing >= 0.0 && label_smoothing <= 1.0 &&
-           (reduction == HB_REDUCTION_NONE || reduction == HB_REDUCTION_MEAN ||
-            reduction == HB_REDUCTION_SUM) &&
-           hb_loss_first_bad_target(target, N, C, ignore_index) < 0;
-}
+#define CE_FORWARD_PARAMS(T)                                                                    \
+    (const T *restrict logits, const int64_t *restrict target, const T *restrict weight,       \
+     int64_t N, int64_t C, int64_t ignore_index, double label_smoothing, int reduction,          \
+     T *restrict loss, T *restrict lse)
+#define CE_FORWARD_ARGS (logits, target, weight, N, C, ignore_index, label_smoothing, reduction, loss, lse)
+#define CE_BACKWARD_PARAMS(T)                                                                   \
+    (const T *restrict grad_loss, const T *restrict logits, const int64_t *restrict target,     \
+     const T *restrict weight, const T *restrict lse, int64_t N, int64_t C,                     \
+     int64_t ignore_index, double label_smoothing, int reduction, T *restrict grad_logits)
+#define CE_BACKWARD_ARGS                                                                         \
+    (grad_loss, logits, target, weight, lse, N, C, ignore_index, label_smoothing, reduction,     \
+     grad_logits)
+#define NLL_FORWARD_PARAMS(T)                                                                   \
+    (const T *restrict logp, const int64_t *restrict target, const T *restrict weight,         \
+     int64_t N, int64_t C, int64_t ignore_index, int reduction, T *restrict loss)
+#define NLL_FORWARD_ARGS (logp, target, weight, N, C, ignore_index, reduction, loss)
+#define NLL_BACKWARD_PARAMS(T)                                                                  \
+    (const T *restrict grad_loss, const int64_t *restrict target, const T *restrict weight,    \
+     int64_t N, int64_t C, int64_t ignore_index, int reduction, T *restrict grad_logp)
+#define NLL_BACKWARD_ARGS (grad_loss, target, weight, N, C, ignore_index, reduction, grad_logp)
 
-#define T float
-#define SUF f32
-#define EXP expf
-#include "loss_impl.h"
-#undef T
-#undef SUF
-#undef EXP
+#define DISPATCHED(name, params, args)                  \
+    HB_DECLARE_ISA(enum hb_status, name, params)        \
+    enum hb_status name params { return HB_DISPATCH(name, args); }
 
-#define T double
-#define SUF f64
-#define EXP exp
-#include "loss_impl.h"
+DISPATCHED(hb_cross_entropy_forward_f32, CE_FORWARD_PARAMS(float), CE_FORWARD_ARGS)
+DISPATCHED(hb_cross_entropy_forward_f64, CE_FORWARD_PARAMS(double), CE_FORWARD_ARGS)
+DISPATCHED(hb_cross_entropy_backward_f32, CE_BACKWARD_PARAMS(float), CE_BACKWARD_ARGS)
+DISPATCHED(hb_cross_entropy_backward_f64, CE_BACKWARD_PARAMS(double), CE_BACKWARD_ARGS)
+DISPATCHED(hb_nll_loss_forward_f32, NLL_FORWARD_PARAMS(float), NLL_FORWARD_ARGS)
+DISPATCHED(hb_nll_loss_forward_f64, NLL_FORWARD_PARAMS(double), NLL_FORWARD_ARGS)
+DISPATCHED(hb_nll_loss_backward_f32, NLL_BACKWARD_PARAMS(float), NLL_BACKWARD_ARGS)
+DISPATCHED(hb_nll_loss_backward_f64, NLL_BACKWARD_PARAMS(double), NLL_BACKWARD_ARGS)

@@ -10,10 +10,11 @@
 #include <omp.h>
 
 #include "activation.h"
+#include "vmath.h"
 
 #define T float
 #define SUF f32
-#define EXP expf
+#define EXP hb_expf
 #define EXPM1 expm1f
 #define LOG1P log1pf
 #define TANH tanhf

@@ -9,12 +9,13 @@
 #include <math.h>
 
 #include "softmax.h"
+#include "vmath.h"
 
 #define HB_SOFTMAX_BLOCK 64
 
 #define T float
 #define SUF f32
-#define EXP expf
+#define EXP hb_expf
 #include "softmax_impl.h"
 #undef T
 #undef SUF

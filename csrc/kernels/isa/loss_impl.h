@@ -1,6 +1,7 @@
-/* Template for loss.c: expects T, SUF (f32/f64) and EXP for T. */
+/* Template for isa/loss.c: expects T, SUF (f32/f64) and EXP for T. */
 
-#define L(name) HB_CAT2(name, SUF)
+/* each ISA object gets its own copy: hb_cross_entropy_forward_f32_avx2, ... */
+#define L(name) HB_ISA_FN(HB_CAT2(name, SUF))
 
 /* Sum of weight[target[i]] over non-ignored rows: the 'mean' divisor. */
 static double L(target_weight_sum)(const int64_t *restrict target, const T *restrict weight,
@@ -71,11 +72,23 @@ static void L(nll_forward)(const T *restrict x, const T *restrict shift,
 /* log(sum(exp(row))), max-shifted; a row of -inf (or holding +inf or NaN) gives NaN. */
 static T L(row_logsumexp)(const T *restrict row, int64_t C) {
     T m = -INFINITY;
-    for (int64_t c = 0; c < C; c++)
-        m = row[c] > m ? row[c] : m;
     double s = 0.0;
-    for (int64_t c = 0; c < C; c++)
-        s += EXP(row[c] - m);
+    if (C < 16) {
+        /* short rows: the vector set-up would cost more than it saves */
+        for (int64_t c = 0; c < C; c++)
+            m = row[c] > m ? row[c] : m;
+        for (int64_t c = 0; c < C; c++)
+            s += EXP(row[c] - m);
+    } else {
+        /* the reduction clauses let both loops vectorize; a NaN the max skips
+         * still reaches the sum through exp(NaN - m), so such rows stay NaN */
+#pragma omp simd reduction(max : m)
+        for (int64_t c = 0; c < C; c++)
+            m = row[c] > m ? row[c] : m;
+#pragma omp simd reduction(+ : s)
+        for (int64_t c = 0; c < C; c++)
+            s += EXP(row[c] - m);
+    }
     return (T)((double)m + log(s));
 }
 
