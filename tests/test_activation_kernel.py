@@ -30,16 +30,6 @@ SIZES = (1, 7, 33, 1000, 100003)
 FLOAT_TOL = {np.float32: dict(rtol=2e-5, atol=2e-5), np.float64: dict(rtol=1e-12, atol=1e-12)}
 
 
-@pytest.fixture(params=_C.compiled_isas())
-def isa(request):
-    try:
-        _C.set_isa(request.param)
-    except RuntimeError as e:
-        pytest.skip(f"{request.param}: {e}")
-    yield request.param
-    _C.set_isa(_C.detect_isa())
-
-
 _erf = np.frompyfunc(math.erf, 1, 1)
 
 

@@ -38,13 +38,6 @@ def forced_isa(name):
         _C.set_isa(_C.detect_isa())
 
 
-@pytest.fixture(params=ISAS)
-def isa(request):
-    with forced_isa(request.param):
-        assert _C.get_isa() == request.param
-        yield request.param
-
-
 def reference(a, b, alpha=1.0, beta=0.0, c=None):
     ref = alpha * (a.astype(np.float64) @ b.astype(np.float64))
     if beta != 0:

@@ -9,16 +9,6 @@ from hypothesis.extra import numpy as hnp
 from hayabusa import _C
 
 
-@pytest.fixture(params=_C.compiled_isas())
-def isa(request):
-    try:
-        _C.set_isa(request.param)
-    except RuntimeError as e:
-        pytest.skip(f"{request.param}: {e}")
-    yield request.param
-    _C.set_isa(_C.detect_isa())
-
-
 def reduced_shape(shape, axis):
     axis %= len(shape)
     return shape[:axis] + shape[axis + 1:]

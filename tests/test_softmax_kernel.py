@@ -18,16 +18,6 @@ CASES = [
 ]
 
 
-@pytest.fixture(params=_C.compiled_isas())
-def isa(request):
-    try:
-        _C.set_isa(request.param)
-    except RuntimeError as e:
-        pytest.skip(f"{request.param}: {e}")
-    yield request.param
-    _C.set_isa(_C.detect_isa())
-
-
 def reference(x, dim, log):
     x = x.astype(np.float64)
     if x.ndim == 0:
