@@ -175,6 +175,15 @@ def comparable_grad(op, x, grad):
     return grad[~np.isnan(x)] if op in TORCH_NAN_GRAD_VARIES else grad
 
 
+# PyTorch's exact float32 GELU at +inf gives NaN in its vectorized loop and the
+# limit inf in its scalar tail (float64: inf); ours gives inf everywhere. +inf is not compared against torch for gelu.
+TORCH_INF_VARIES = ("gelu",)
+
+
+def comparable_value(op, x, y):
+    return y[x != np.inf] if op in TORCH_INF_VARIES else y
+
+
 def torch_forward_backward(op, x, g, p1, p2):
     torch = pytest.importorskip("torch")
     import torch.nn.functional as F
@@ -196,7 +205,8 @@ def test_edge_values_match_torch(op, dtype, params, isa):
     y_ref, g_ref = torch_forward_backward(op, x, g, p1, p2)
     y = forward(op, x, p1, p2)
     gi = backward(op, g, x, p1, p2)
-    np.testing.assert_allclose(y, y_ref, equal_nan=True, **FLOAT_TOL[dtype])
+    np.testing.assert_allclose(comparable_value(op, x, y), comparable_value(op, x, y_ref), equal_nan=True,
+                               **FLOAT_TOL[dtype])
     np.testing.assert_allclose(comparable_grad(op, x, gi), comparable_grad(op, x, g_ref), equal_nan=True, **FLOAT_TOL[dtype])
 
 
@@ -301,6 +311,7 @@ def test_fuzz_against_torch(case):
     op, x, g, p1, p2 = case
     y_ref, g_ref = torch_forward_backward(op, x, g, p1, p2)
     tol = dict(rtol=1e-4, atol=1e-5) if x.dtype == np.float32 else dict(rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(forward(op, x, p1, p2), y_ref, equal_nan=True, **tol)
+    np.testing.assert_allclose(comparable_value(op, x, forward(op, x, p1, p2)), comparable_value(op, x, y_ref),
+                               equal_nan=True, **tol)
     gi = backward(op, g, x, p1, p2)
     np.testing.assert_allclose(comparable_grad(op, x, gi), comparable_grad(op, x, g_ref), equal_nan=True, **tol)
