@@ -108,6 +108,31 @@ def test_matmul_edge_shapes(isa, dtype, ta, tb):
         assert_gemm_close(out, a, b)
 
 
+# The small-product paths: a dot product per entry (m * n <= 64), the product
+# computed transposed (few columns, many rows: n <= 16 with AVX-512, 8 with
+# AVX2, 4 portable) and the plain direct path, with the shapes of tiny Linear
+# layers (400x2 -> 3 and its gradients) among them.
+SMALL_PRODUCT_SHAPES = [
+    (400, 3, 2), (3, 2, 400), (400, 2, 3), (32, 4, 32), (4, 32, 32), (8, 8, 2000), (1, 1, 2048),
+    (1, 64, 3), (64, 1, 3), (65, 1, 3), (100, 16, 7), (100, 17, 7), (16, 100, 7), (9, 8, 5),
+    (200, 4, 1), (33, 5, 64),
+]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("ta,tb", TRANSPOSES)
+@pytest.mark.parametrize("alpha,beta", [(1.0, 0.0), (-1.5, 0.5)])
+def test_small_product_paths(isa, dtype, ta, tb, alpha, beta):
+    rng = np.random.default_rng(11)
+    for m, n, k in SMALL_PRODUCT_SHAPES:
+        a = operand(rng, m, k, dtype, ta)
+        b = operand(rng, k, n, dtype, tb)
+        c = rng.standard_normal((m, n)).astype(dtype)
+        out = c.copy() if beta != 0 else np.full((m, n), np.nan, dtype)
+        _C.matmul_into(a, b, out, alpha=alpha, beta=beta)
+        assert_gemm_close(out, a, b, alpha, beta, c)
+
+
 @pytest.mark.parametrize("size", [5, 40, 130])  # direct, direct, packed + threads
 @pytest.mark.parametrize("ta,tb", TRANSPOSES)
 @pytest.mark.parametrize("alpha,beta", [(1.0, 1.0), (-2.5, 0.5), (0.5, -1.0), (0.0, 2.0), (3.0, 0.0)])

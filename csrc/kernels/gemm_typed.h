@@ -78,13 +78,21 @@ int NAME(hb_linear_forward)(int64_t m, int64_t n, int64_t k, const T *x, int64_t
         return HB_EINVAL;
     if (m == 0 || n == 0)
         return HB_OK;
-    /* The bias goes in first and the product is added onto it (beta = 1):
-     * one pass of the micro-kernel's stores, no second pass over Y. */
-    if (bias)
+    /* Wide rows: the bias goes in first and the product is added onto it
+     * (beta = 1), one pass of the micro-kernel's stores and no second pass
+     * over Y. Narrow rows: a memcpy per row costs more than adding the bias
+     * to the finished product. */
+    int bias_first = bias && n >= 16;
+    if (bias_first)
         for (int64_t i = 0; i < m; i++)
             memcpy(y + i * ldy, bias, sizeof(T) * n);
-    return NAME(gemm_run)(0, 1, m, n, k, 1, x, ldx, w, ldw, bias ? 1 : 0, y, ldy,
-                          gemm_threads(m, n, k));
+    int status = NAME(gemm_run)(0, 1, m, n, k, 1, x, ldx, w, ldw, bias_first ? 1 : 0, y, ldy,
+                                gemm_threads(m, n, k));
+    if (status == HB_OK && bias && !bias_first)
+        for (int64_t i = 0; i < m; i++)
+            for (int64_t j = 0; j < n; j++)
+                y[i * ldy + j] += bias[j];
+    return status;
 }
 
 int NAME(hb_linear_backward)(int64_t m, int64_t n, int64_t k, const T *grad_y, const T *x,

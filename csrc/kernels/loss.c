@@ -1,15 +1,11 @@
-/* Cross-entropy and NLL loss: target validation and the dispatch to the
- * per-ISA copies in isa/loss.c. */
+/* Cross-entropy and NLL loss: the dispatch to the per-ISA copies in isa/loss.c. */
 #include "loss.h"
 
-int64_t hb_loss_first_bad_target(const int64_t *restrict target, int64_t N, int64_t C,
-                                 int64_t ignore_index) {
-    for (int64_t i = 0; i < N; i++) {
-        const int64_t t = target[i];
-        if (t != ignore_index && (t < 0 || t >= C))
-            return i;
-    }
-    return -1;
+#define FIRST_BAD_PARAMS (const int64_t *restrict target, int64_t N, int64_t C, int64_t ignore_index)
+#define FIRST_BAD_ARGS (target, N, C, ignore_index)
+HB_DECLARE_ISA(int64_t, hb_loss_first_bad_target, FIRST_BAD_PARAMS)
+int64_t hb_loss_first_bad_target FIRST_BAD_PARAMS {
+    return HB_DISPATCH(hb_loss_first_bad_target, FIRST_BAD_ARGS);
 }
 
 #define CE_FORWARD_PARAMS(T)                                                                    \

@@ -5,6 +5,11 @@
  * Cephes' degree-5 polynomial for exp(r) (about 1 ulp) and 2^n built in the
  * exponent bits. Results below exp(-87) (smaller than FLT_MIN * 2^1.5) flush to
  * zero instead of going subnormal; overflow gives +inf, NaN stays NaN.
+ *
+ * hb_logf: log(x) = e ln 2 + log(m), x = m * 2^e with m in [sqrt(1/2), sqrt(2)),
+ * and Cephes' degree-9 polynomial for log(m) (about 1 ulp). Subnormal x is
+ * scaled by 2^23 first; log(0) = -inf, log(x < 0) = NaN, log(inf) = inf, NaN
+ * stays NaN.
  */
 #ifndef HB_VMATH_H
 #define HB_VMATH_H
@@ -35,6 +40,36 @@ static inline float hb_expf(float x) {
     y = y * scale * 2.0f;
     y = x > 88.72283935546875f ? INFINITY : y;
     y = x < -87.0f ? 0.0f : y;
+    return x != x ? x : y;
+}
+
+static inline float hb_logf(float x) {
+    const int subnormal = x < 1.17549435e-38f;
+    const float xs = subnormal ? x * 8388608.0f : x;
+    uint32_t bits;
+    memcpy(&bits, &xs, sizeof bits);
+    /* moves [sqrt(1/2), 1) up into the exponent of [1, 2), so that e counts
+     * from sqrt(1/2) and the mantissa lands in [sqrt(1/2), sqrt(2)) */
+    bits += 0x3f800000u - 0x3f3504f3u;
+    const float e = (float)((int32_t)(bits >> 23) - 127) - (subnormal ? 23.0f : 0.0f);
+    bits = (bits & 0x007fffffu) + 0x3f3504f3u;
+    float m;
+    memcpy(&m, &bits, sizeof m);
+    const float f = m - 1.0f, z = f * f;
+    float p = 7.0376836292e-2f;
+    p = p * f - 1.1514610310e-1f;
+    p = p * f + 1.1676998740e-1f;
+    p = p * f - 1.2420140846e-1f;
+    p = p * f + 1.4249322787e-1f;
+    p = p * f - 1.6668057665e-1f;
+    p = p * f + 2.0000714765e-1f;
+    p = p * f - 2.4999993993e-1f;
+    p = p * f + 3.3333331174e-1f;
+    float y = f * z * p - 2.12194440e-4f * e - 0.5f * z;
+    y = f + y + 0.693359375f * e;
+    y = x == 0.0f ? -INFINITY : y;
+    y = x < 0.0f ? NAN : y;
+    y = x == INFINITY ? INFINITY : y;
     return x != x ? x : y;
 }
 

@@ -222,6 +222,46 @@ static int NAME(gemm_packed)(int trans_a, int trans_b, int64_t m, int64_t n, int
     return HB_OK;
 }
 
+/* C = alpha * T^T + beta * C for the n x m product T (row-major, ld m). */
+static void NAME(store_transposed)(int64_t m, int64_t n, T alpha, const T *t, T beta, T *c,
+                                   int64_t ldc) {
+    /* j outermost: n is the short side here, so the inner loops are long */
+    if (beta == 0) {
+        for (int64_t j = 0; j < n; j++)
+            for (int64_t i = 0; i < m; i++)
+                c[i * ldc + j] = alpha * t[j * m + i];
+    } else {
+        for (int64_t j = 0; j < n; j++)
+            for (int64_t i = 0; i < m; i++)
+                c[i * ldc + j] = alpha * t[j * m + i] + beta * c[i * ldc + j];
+    }
+}
+
+/* Outputs of a few entries (m * n <= HB_GEMM_TINY_MN): any vector tile would
+ * be mostly padding, so each entry is a dot product along k, read in place
+ * through the strides, with four partial sums to keep the adds independent. */
+#define HB_GEMM_TINY_MN 64
+static void NAME(gemm_tiny)(int64_t m, int64_t n, int64_t k, T alpha, const T *a, int64_t rs_a,
+                            int64_t cs_a, const T *b, int64_t rs_b, int64_t cs_b, T beta, T *c,
+                            int64_t ldc) {
+    for (int64_t i = 0; i < m; i++)
+        for (int64_t j = 0; j < n; j++) {
+            const T *ap = a + i * rs_a, *bp = b + j * cs_b;
+            T s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int64_t p = 0;
+            for (; p + 4 <= k; p += 4) {
+                s0 += ap[p * cs_a] * bp[p * rs_b];
+                s1 += ap[(p + 1) * cs_a] * bp[(p + 1) * rs_b];
+                s2 += ap[(p + 2) * cs_a] * bp[(p + 2) * rs_b];
+                s3 += ap[(p + 3) * cs_a] * bp[(p + 3) * rs_b];
+            }
+            for (; p < k; p++)
+                s0 += ap[p * cs_a] * bp[p * rs_b];
+            T x = alpha * ((s0 + s1) + (s2 + s3));
+            c[i * ldc + j] = beta != 0 ? x + beta * c[i * ldc + j] : x;
+        }
+}
+
 /* Below this m * n * k the packing costs more than it saves; the direct path
  * does not block k, so it also needs k small enough for L1/L2. */
 #define HB_GEMM_DIRECT_MAX (80 * 80 * 80)
@@ -235,23 +275,49 @@ int HB_ISA_FN(NAME(hb_gemm_driver))(int trans_a, int trans_b, int64_t m, int64_t
         return NAME(gemm_packed)(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
                                  nthreads);
     int64_t rs_a = trans_a ? 1 : lda, cs_a = trans_a ? lda : 1;
-    /* A transposed B runs along k in memory while the kernel reads along n:
-     * it gets one small transposed copy, far cheaper here than a dot product
-     * per entry. The same allocation holds the strip for the last columns. */
-    size_t elems = (size_t)(k * NR) + (trans_b ? (size_t)(n * k) : 0);
+    int64_t rs_b = trans_b ? 1 : ldb, cs_b = trans_b ? ldb : 1;
+    if (m * n <= HB_GEMM_TINY_MN) {
+        NAME(gemm_tiny)(m, n, k, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, ldc);
+        return HB_OK;
+    }
+    /* The kernel's vectors run along n. With few columns and many rows (a
+     * Linear layer with a handful of outputs) they would be mostly padding, so
+     * the transposed product C^T = op(B)^T op(A)^T runs instead, its vectors
+     * along m, into a scratch n x m block that is then stored transposed. */
+    int transposed = 2 * n <= NR && m > n;
+    if (transposed) {
+        const T *t = a;
+        int64_t t_rs = rs_a, t_cs = cs_a;
+        a = b, rs_a = cs_b, cs_a = rs_b;
+        b = t, rs_b = t_cs, cs_b = t_rs;
+        int64_t t_n = n;
+        n = m, m = t_n;
+    }
+    /* B must run along n in memory, as the kernel reads it; otherwise it gets
+     * one small transposed copy, far cheaper here than a dot product per
+     * entry. The same allocation holds the strip for the last columns and,
+     * for a transposed product, its result. */
+    int copy_b = cs_b != 1;
+    size_t elems = (size_t)(k * NR) + (copy_b ? (size_t)(n * k) : 0) +
+                   (transposed ? (size_t)(m * n) : 0);
     void *mem = NULL;
     if (posix_memalign(&mem, 64, sizeof(T) * elems) != 0)
         return HB_ENOMEM;
-    T *pad = mem;
-    if (trans_b) {
-        T *bt = pad + k * NR;
-        for (int64_t j = 0; j < n; j++)
-            for (int64_t p = 0; p < k; p++)
-                bt[p * n + j] = b[j * ldb + p];
-        b = bt;
-        ldb = n;
+    T *pad = mem, *next = pad + k * NR;
+    if (copy_b) {
+        for (int64_t p = 0; p < k; p++)
+            for (int64_t j = 0; j < n; j++)
+                next[p * n + j] = b[p * rs_b + j * cs_b];
+        b = next;
+        rs_b = n;
+        next += n * k;
     }
-    NAME(gemm_direct)(m, n, k, alpha, a, rs_a, cs_a, b, ldb, beta, c, ldc, pad);
+    if (transposed) {
+        NAME(gemm_direct)(m, n, k, 1, a, rs_a, cs_a, b, rs_b, 0, next, n, pad);
+        NAME(store_transposed)(n, m, alpha, next, beta, c, ldc);
+    } else {
+        NAME(gemm_direct)(m, n, k, alpha, a, rs_a, cs_a, b, rs_b, beta, c, ldc, pad);
+    }
     free(mem);
     return HB_OK;
 }

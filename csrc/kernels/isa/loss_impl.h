@@ -1,4 +1,5 @@
-/* Template for isa/loss.c: expects T, SUF (f32/f64) and EXP for T. */
+/* Template for isa/loss.c: expects T, SUF (f32/f64), EXP and LOG for T, and
+ * CE_SHORT_ROW and CE_BLOCK. */
 
 /* each ISA object gets its own copy: hb_cross_entropy_forward_f32_avx2, ... */
 #define L(name) HB_ISA_FN(HB_CAT2(name, SUF))
@@ -7,10 +8,8 @@
 static double L(target_weight_sum)(const int64_t *restrict target, const T *restrict weight,
                                    int64_t N, int64_t ignore_index) {
     double total = 0.0;
-#pragma omp parallel for reduction(+ : total) if (N >= HB_OMP_MIN_ELEMENTS)
-    for (int64_t i = 0; i < N; i++)
-        if (target[i] != ignore_index)
-            total += weight ? (double)weight[target[i]] : 1.0;
+    HB_OMP_FOR(N >= HB_OMP_MIN_ELEMENTS, "omp parallel for reduction(+ : total)", i, N,
+               if (target[i] != ignore_index) total += weight ? (double)weight[target[i]] : 1.0;);
     return total;
 }
 
@@ -25,6 +24,28 @@ static double L(shared_scale)(const T *restrict grad_loss, const int64_t *restri
     return (double)grad_loss[0] / L(target_weight_sum)(target, weight, N, ignore_index);
 }
 
+/* One row's NLL term -w[t] * logp[t] and smoothing term -sum_c w[c] logp[c],
+ * both 0 for an ignored row, with logp = row - s. */
+static inline void L(row_nll)(const T *restrict row, double s, int64_t t,
+                              const T *restrict weight, int64_t C, int64_t ignore_index,
+                              double eps, double *nll, double *smooth) {
+    *nll = *smooth = 0.0;
+    if (t == ignore_index)
+        return;
+    *nll = -(weight ? (double)weight[t] : 1.0) * ((double)row[t] - s);
+    if (eps > 0.0) {
+        double sm = 0.0;
+        if (weight) {
+            for (int64_t c = 0; c < C; c++)
+                sm -= (double)weight[c] * ((double)row[c] - s);
+        } else {
+            for (int64_t c = 0; c < C; c++)
+                sm -= (double)row[c] - s;
+        }
+        *smooth = sm;
+    }
+}
+
 /* Forward shared by NLL and cross-entropy: log-probabilities are
  * x[i, c] - shift[i] (shift is the row's log-sum-exp for cross-entropy, NULL
  * for NLL, whose x already holds them). */
@@ -35,32 +56,17 @@ static void L(nll_forward)(const T *restrict x, const T *restrict shift,
     /* 'mean' divides the NLL and smoothing sums separately, as PyTorch does: with
      * a zero divisor that gives NaN (0/0 + x/0), where one combined sum gives inf. */
     double total_nll = 0.0, total_smooth = 0.0;
-#pragma omp parallel for reduction(+ : total_nll, total_smooth) if (N * C >= HB_OMP_MIN_ELEMENTS)
-    for (int64_t i = 0; i < N; i++) {
-        const int64_t t = target[i];
-        double nll = 0.0, smooth = 0.0;
-        if (t != ignore_index) {
-            const T *restrict row = x + i * C;
-            const double s = shift ? (double)shift[i] : 0.0;
-            const double w = weight ? (double)weight[t] : 1.0;
-            nll = -w * ((double)row[t] - s);
-            if (eps > 0.0) {
-                if (weight) {
-                    for (int64_t c = 0; c < C; c++)
-                        smooth -= (double)weight[c] * ((double)row[c] - s);
-                } else {
-                    for (int64_t c = 0; c < C; c++)
-                        smooth -= (double)row[c] - s;
-                }
-            }
-        }
+    HB_OMP_FOR(N * C >= HB_OMP_MIN_ELEMENTS,
+               "omp parallel for reduction(+ : total_nll, total_smooth)", i, N,
+        double nll, smooth;
+        L(row_nll)(x + i * C, shift ? (double)shift[i] : 0.0, target[i], weight, C, ignore_index,
+                   eps, &nll, &smooth);
         if (reduction == HB_REDUCTION_NONE) {
             loss[i] = (T)(eps > 0.0 ? (1.0 - eps) * nll + eps / (double)C * smooth : nll);
         } else {
             total_nll += nll;
             total_smooth += smooth;
-        }
-    }
+        });
     if (reduction == HB_REDUCTION_NONE)
         return;
     const double den =
@@ -73,23 +79,63 @@ static void L(nll_forward)(const T *restrict x, const T *restrict shift,
 static T L(row_logsumexp)(const T *restrict row, int64_t C) {
     T m = -INFINITY;
     double s = 0.0;
-    if (C < 16) {
-        /* short rows: the vector set-up would cost more than it saves */
-        for (int64_t c = 0; c < C; c++)
-            m = row[c] > m ? row[c] : m;
-        for (int64_t c = 0; c < C; c++)
-            s += EXP(row[c] - m);
-    } else {
-        /* the reduction clauses let both loops vectorize; a NaN the max skips
-         * still reaches the sum through exp(NaN - m), so such rows stay NaN */
+    /* the reduction clauses let both loops vectorize; a NaN the max skips
+     * still reaches the sum through exp(NaN - m), so such rows stay NaN */
 #pragma omp simd reduction(max : m)
+    for (int64_t c = 0; c < C; c++)
+        m = row[c] > m ? row[c] : m;
+#pragma omp simd reduction(+ : s)
+    for (int64_t c = 0; c < C; c++)
+        s += EXP(row[c] - m);
+    return (T)((double)m + log(s));
+}
+
+/* Rows of fewer than CE_SHORT_ROW classes: per-row vector loops would be all
+ * set-up, so the loop over rows is the vectorized one instead, the few
+ * classes of each row unrolled (C is a constant in each instantiation below).
+ * Same NaN rules as row_logsumexp. */
+static inline __attribute__((always_inline)) void L(short_rows_logsumexp_c)(
+    const T *restrict x, int64_t rows, const int64_t C, T *restrict lse) {
+#pragma omp simd
+    for (int64_t r = 0; r < rows; r++) {
+        const T *restrict row = x + r * C;
+        T m = -INFINITY;
+#pragma GCC unroll 16
         for (int64_t c = 0; c < C; c++)
             m = row[c] > m ? row[c] : m;
-#pragma omp simd reduction(+ : s)
+        T s = 0;
+#pragma GCC unroll 16
         for (int64_t c = 0; c < C; c++)
             s += EXP(row[c] - m);
+        lse[r] = m + LOG(s);
     }
-    return (T)((double)m + log(s));
+}
+
+static void L(short_rows_logsumexp)(const T *restrict x, int64_t rows, int64_t C,
+                                    T *restrict lse) {
+    switch (C) {
+#define CE_SHORT_CASE(c) \
+    case c: L(short_rows_logsumexp_c)(x, rows, c, lse); break;
+        CE_SHORT_CASE(1) CE_SHORT_CASE(2) CE_SHORT_CASE(3) CE_SHORT_CASE(4) CE_SHORT_CASE(5)
+        CE_SHORT_CASE(6) CE_SHORT_CASE(7) CE_SHORT_CASE(8) CE_SHORT_CASE(9) CE_SHORT_CASE(10)
+        CE_SHORT_CASE(11) CE_SHORT_CASE(12) CE_SHORT_CASE(13) CE_SHORT_CASE(14) CE_SHORT_CASE(15)
+#undef CE_SHORT_CASE
+    }
+}
+
+static void L(logsumexp_rows)(const T *restrict logits, int64_t N, int64_t C, T *restrict lse) {
+    const int parallel = N * C >= HB_OMP_MIN_ELEMENTS;
+    if (C >= CE_SHORT_ROW || C == 0) {
+        HB_OMP_FOR(parallel, "omp parallel for", i, N,
+                   lse[i] = L(row_logsumexp)(logits + i * C, C););
+        return;
+    }
+    const int64_t rows_per_block = CE_BLOCK / C;
+    const int64_t blocks = (N + rows_per_block - 1) / rows_per_block;
+    HB_OMP_FOR(parallel, "omp parallel for", b, blocks,
+        const int64_t i0 = b * rows_per_block;
+        const int64_t rows = N - i0 < rows_per_block ? N - i0 : rows_per_block;
+        L(short_rows_logsumexp)(logits + i0 * C, rows, C, lse + i0););
 }
 
 enum hb_status L(hb_cross_entropy_forward)(const T *restrict logits,
@@ -99,12 +145,128 @@ enum hb_status L(hb_cross_entropy_forward)(const T *restrict logits,
                                            int reduction, T *restrict loss, T *restrict lse) {
     if (!valid_call(target, N, C, ignore_index, label_smoothing, reduction))
         return HB_EINVAL;
-#pragma omp parallel for if (N * C >= HB_OMP_MIN_ELEMENTS)
-    for (int64_t i = 0; i < N; i++)
-        lse[i] = L(row_logsumexp)(logits + i * C, C);
+    L(logsumexp_rows)(logits, N, C, lse);
     L(nll_forward)(logits, lse, target, weight, N, C, ignore_index, label_smoothing, reduction,
                    loss);
     return HB_OK;
+}
+
+/* Cross-entropy gradient of rows [i0, i1): the softmax goes into g first, its
+ * exp as one flat vectorized pass over the block, then each row is scaled and
+ * its target entry corrected. Per class c of a row with target t and softmax p:
+ *   dloss/dx_c = ((1-eps) w[t] + eps/C sum_k w[k]) p_c - (1-eps) w[t] [c == t] - eps/C w[c]
+ * where the row's dloss comes from grad_loss[i] ('none') or is `shared`. */
+static void L(ce_backward_rows)(const T *restrict grad_loss, const T *restrict logits,
+                                const int64_t *restrict target, const T *restrict weight,
+                                const T *restrict lse, int64_t i0, int64_t i1, int64_t C,
+                                int64_t ignore_index, double eps, int reduction, double shared,
+                                double weight_total, T *restrict grad_logits) {
+    for (int64_t i = i0; i < i1; i++) {
+        const T *restrict x = logits + i * C;
+        T *restrict g = grad_logits + i * C;
+        const T m = lse[i];
+#pragma omp simd
+        for (int64_t c = 0; c < C; c++)
+            g[c] = x[c] - m;
+    }
+    T *restrict block = grad_logits + i0 * C;
+#pragma omp simd
+    for (int64_t j = 0; j < (i1 - i0) * C; j++)
+        block[j] = EXP(block[j]);
+    for (int64_t i = i0; i < i1; i++) {
+        const int64_t t = target[i];
+        T *restrict g = grad_logits + i * C;
+        if (t == ignore_index) {
+            for (int64_t c = 0; c < C; c++)
+                g[c] = (T)0;
+            continue;
+        }
+        const double scale = reduction == HB_REDUCTION_NONE ? (double)grad_loss[i] : shared;
+        const double w = weight ? (double)weight[t] : 1.0;
+        if (eps > 0.0) {
+            const T coef_p = (T)(scale * ((1.0 - eps) * w + eps / (double)C * weight_total));
+            const T coef_w = (T)(scale * eps / (double)C);
+            if (weight) {
+#pragma omp simd
+                for (int64_t c = 0; c < C; c++)
+                    g[c] = coef_p * g[c] - coef_w * weight[c];
+            } else {
+#pragma omp simd
+                for (int64_t c = 0; c < C; c++)
+                    g[c] = coef_p * g[c] - coef_w;
+            }
+        } else {
+            const T coef_p = (T)(scale * w);
+#pragma omp simd
+            for (int64_t c = 0; c < C; c++)
+                g[c] = coef_p * g[c];
+        }
+        g[t] -= (T)(scale * (1.0 - eps) * w);
+    }
+}
+
+/* ce_backward_rows for rows of fewer than CE_SHORT_ROW classes (a constant in
+ * each instantiation below, so the loops over a row's classes unroll): the
+ * same three passes, the middle one, the exp, flat over the whole block. */
+static inline __attribute__((always_inline)) void L(ce_backward_short_rows_c)(
+    const T *restrict grad_loss, const T *restrict logits, const int64_t *restrict target,
+    const T *restrict weight, const T *restrict lse, int64_t i0, int64_t i1, const int64_t C,
+    int64_t ignore_index, double eps, int reduction, double shared, double weight_total,
+    T *restrict grad_logits) {
+    for (int64_t i = i0; i < i1; i++)
+#pragma GCC unroll 16
+        for (int64_t c = 0; c < C; c++)
+            grad_logits[i * C + c] = logits[i * C + c] - lse[i];
+    T *restrict block = grad_logits + i0 * C;
+#pragma omp simd
+    for (int64_t j = 0; j < (i1 - i0) * C; j++)
+        block[j] = EXP(block[j]);
+    const T keep = (T)(1.0 - eps), smooth_p = (T)(eps / (double)C * weight_total);
+    const T smooth_w = (T)(eps / (double)C);
+    for (int64_t i = i0; i < i1; i++) {
+        const int64_t t = target[i];
+        T *restrict g = grad_logits + i * C;
+        if (t == ignore_index) {
+#pragma GCC unroll 16
+            for (int64_t c = 0; c < C; c++)
+                g[c] = (T)0;
+            continue;
+        }
+        const T scale = reduction == HB_REDUCTION_NONE ? grad_loss[i] : (T)shared;
+        const T w = weight ? weight[t] : (T)1;
+        const T coef_p = scale * (keep * w + smooth_p);
+        if (eps > 0.0) {
+            const T coef_w = scale * smooth_w;
+#pragma GCC unroll 16
+            for (int64_t c = 0; c < C; c++)
+                g[c] = coef_p * g[c] - coef_w * (weight ? weight[c] : (T)1);
+        } else {
+#pragma GCC unroll 16
+            for (int64_t c = 0; c < C; c++)
+                g[c] = coef_p * g[c];
+        }
+        g[t] -= scale * keep * w;
+    }
+}
+
+static void L(ce_backward_short_rows)(const T *restrict grad_loss, const T *restrict logits,
+                                      const int64_t *restrict target, const T *restrict weight,
+                                      const T *restrict lse, int64_t i0, int64_t i1, int64_t C,
+                                      int64_t ignore_index, double eps, int reduction,
+                                      double shared, double weight_total,
+                                      T *restrict grad_logits) {
+    switch (C) {
+#define CE_SHORT_CASE(c)                                                                          \
+    case c:                                                                                       \
+        L(ce_backward_short_rows_c)(grad_loss, logits, target, weight, lse, i0, i1, c,            \
+                                    ignore_index, eps, reduction, shared, weight_total,           \
+                                    grad_logits);                                                 \
+        break;
+        CE_SHORT_CASE(1) CE_SHORT_CASE(2) CE_SHORT_CASE(3) CE_SHORT_CASE(4) CE_SHORT_CASE(5)
+        CE_SHORT_CASE(6) CE_SHORT_CASE(7) CE_SHORT_CASE(8) CE_SHORT_CASE(9) CE_SHORT_CASE(10)
+        CE_SHORT_CASE(11) CE_SHORT_CASE(12) CE_SHORT_CASE(13) CE_SHORT_CASE(14) CE_SHORT_CASE(15)
+#undef CE_SHORT_CASE
+    }
 }
 
 enum hb_status L(hb_cross_entropy_backward)(const T *restrict grad_loss,
@@ -116,46 +278,22 @@ enum hb_status L(hb_cross_entropy_backward)(const T *restrict grad_loss,
                                             T *restrict grad_logits) {
     if (!valid_call(target, N, C, ignore_index, label_smoothing, reduction))
         return HB_EINVAL;
-    const double eps = label_smoothing;
     const double shared = L(shared_scale)(grad_loss, target, weight, N, ignore_index, reduction);
-    /* Per class c of a row with target t and softmax p:
-     *   dloss/dx_c = ((1-eps) w[t] + eps/C sum_k w[k]) p_c - (1-eps) w[t] [c == t] - eps/C w[c] */
     double weight_total = (double)C;
     if (weight) {
         weight_total = 0.0;
         for (int64_t c = 0; c < C; c++)
             weight_total += (double)weight[c];
     }
-#pragma omp parallel for if (N * C >= HB_OMP_MIN_ELEMENTS)
-    for (int64_t i = 0; i < N; i++) {
-        const int64_t t = target[i];
-        const T *restrict x = logits + i * C;
-        T *restrict g = grad_logits + i * C;
-        if (t == ignore_index) {
-            for (int64_t c = 0; c < C; c++)
-                g[c] = (T)0;
-            continue;
-        }
-        const double scale = reduction == HB_REDUCTION_NONE ? (double)grad_loss[i] : shared;
-        const double w = weight ? (double)weight[t] : 1.0;
-        const T m = lse[i];
-        if (eps > 0.0) {
-            const T coef_p = (T)(scale * ((1.0 - eps) * w + eps / (double)C * weight_total));
-            const T coef_w = (T)(scale * eps / (double)C);
-            if (weight) {
-                for (int64_t c = 0; c < C; c++)
-                    g[c] = coef_p * EXP(x[c] - m) - coef_w * weight[c];
-            } else {
-                for (int64_t c = 0; c < C; c++)
-                    g[c] = coef_p * EXP(x[c] - m) - coef_w;
-            }
-        } else {
-            const T coef_p = (T)(scale * w);
-            for (int64_t c = 0; c < C; c++)
-                g[c] = coef_p * EXP(x[c] - m);
-        }
-        g[t] -= (T)(scale * (1.0 - eps) * w);
-    }
+    /* blocks of rows of at most CE_BLOCK elements, or one row when rows are long */
+    const int64_t rows_per_block = C >= CE_BLOCK || C == 0 ? 1 : CE_BLOCK / C;
+    const int64_t blocks = (N + rows_per_block - 1) / rows_per_block;
+    HB_OMP_FOR(N * C >= HB_OMP_MIN_ELEMENTS, "omp parallel for", b, blocks,
+        const int64_t i0 = b * rows_per_block;
+        const int64_t i1 = N - i0 < rows_per_block ? N : i0 + rows_per_block;
+        (C < CE_SHORT_ROW ? L(ce_backward_short_rows) : L(ce_backward_rows))(
+            grad_loss, logits, target, weight, lse, i0, i1, C, ignore_index, label_smoothing,
+            reduction, shared, weight_total, grad_logits););
     return HB_OK;
 }
 
@@ -175,8 +313,7 @@ enum hb_status L(hb_nll_loss_backward)(const T *restrict grad_loss, const int64_
     if (!valid_call(target, N, C, ignore_index, 0.0, reduction))
         return HB_EINVAL;
     const double shared = L(shared_scale)(grad_loss, target, weight, N, ignore_index, reduction);
-#pragma omp parallel for if (N * C >= HB_OMP_MIN_ELEMENTS)
-    for (int64_t i = 0; i < N; i++) {
+    HB_OMP_FOR(N * C >= HB_OMP_MIN_ELEMENTS, "omp parallel for", i, N,
         const int64_t t = target[i];
         T *restrict g = grad_logp + i * C;
         for (int64_t c = 0; c < C; c++)
@@ -184,8 +321,7 @@ enum hb_status L(hb_nll_loss_backward)(const T *restrict grad_loss, const int64_
         if (t != ignore_index) {
             const double scale = reduction == HB_REDUCTION_NONE ? (double)grad_loss[i] : shared;
             g[t] = (T)(-scale * (weight ? (double)weight[t] : 1.0));
-        }
-    }
+        });
     return HB_OK;
 }
 
