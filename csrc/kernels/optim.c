@@ -44,7 +44,7 @@ static int64_t hb_total(const int64_t *sizes, int64_t count) {
 /* Runs `update` (which sees i, the tensor; lo, the first element; len) over
  * this thread's share of every tensor. */
 #define HB_FOR_EACH_SEGMENT(sizes, count, total, update)                                             \
-    _Pragma("omp parallel if (total >= HB_OMP_MIN_ELEMENTS)") {                                      \
+    HB_OMP_REGION(total >= HB_OMP_MIN_ELEMENTS,                                                      \
         const int t = omp_get_thread_num(), nt = omp_get_num_threads();                              \
         const int64_t begin = hb_cut(total, t, nt), end = hb_cut(total, t + 1, nt);                  \
         int64_t offset = 0;                                                                          \
@@ -55,8 +55,7 @@ static int64_t hb_total(const int64_t *sizes, int64_t count) {
                 const int64_t lo = from - offset, len = to - from;                                   \
                 update;                                                                              \
             }                                                                                        \
-        }                                                                                            \
-    }
+        })
 
 #define HB_DEFINE_SGD(T, suffix)                                                                                \
     enum hb_status hb_sgd_step_##suffix(T *const *params, const T *const *grads, T *const *momentum_buffers,    \

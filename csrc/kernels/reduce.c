@@ -32,24 +32,22 @@ static int hb_bad_shape(int64_t outer, int64_t n, int64_t inner) {
     do {                                                                                            \
         const int64_t work = outer * n * inner;                                                     \
         if (inner == 1) {                                                                           \
-            _Pragma("omp parallel if (work >= HB_OMP_MIN_ELEMENTS && outer > 1)") {                 \
+            HB_OMP_REGION(work >= HB_OMP_MIN_ELEMENTS && outer > 1,                                 \
                 const int t = omp_get_thread_num(), nt = omp_get_num_threads();                     \
                 const int64_t r0 = hb_part(outer, t, nt), r1 = hb_part(outer, t + 1, nt);           \
                 if (r1 > r0)                                                                        \
-                    rows_call;                                                                      \
-            }                                                                                       \
+                    rows_call;);                                                                    \
         } else {                                                                                    \
             const int64_t blocks = (inner + HB_REDUCE_COLUMNS - 1) / HB_REDUCE_COLUMNS;             \
             const int64_t units = outer * blocks;                                                   \
-            _Pragma("omp parallel if (work >= HB_OMP_MIN_ELEMENTS && units > 1)") {                 \
+            HB_OMP_REGION(work >= HB_OMP_MIN_ELEMENTS && units > 1,                                 \
                 const int t = omp_get_thread_num(), nt = omp_get_num_threads();                     \
                 const int64_t u1 = hb_part(units, t + 1, nt);                                       \
                 for (int64_t u = hb_part(units, t, nt); u < u1; u++) {                              \
                     const int64_t o = u / blocks, j0 = (u % blocks) * HB_REDUCE_COLUMNS;            \
                     const int64_t j1 = j0 + HB_REDUCE_COLUMNS < inner ? j0 + HB_REDUCE_COLUMNS : inner; \
                     columns_call;                                                                   \
-                }                                                                                   \
-            }                                                                                       \
+                });                                                                                 \
         }                                                                                           \
     } while (0)
 

@@ -152,19 +152,17 @@ enum hb_status HB_ISA_FN(L(hb_softmax_forward))(const T *restrict x, T *restrict
                                                  int log_softmax) {
     const int64_t total = outer * n * inner;
     if (inner == 1) {
-#pragma omp parallel for schedule(static) if (total >= HB_OMP_MIN_ELEMENTS)
-        for (int64_t o = 0; o < outer; o++)
-            L(softmax_row)(x + o * n, y + o * n, n, log_softmax);
+        HB_OMP_FOR(total >= HB_OMP_MIN_ELEMENTS, "omp parallel for schedule(static)", o, outer,
+                   L(softmax_row)(x + o * n, y + o * n, n, log_softmax););
         return HB_OK;
     }
     const int64_t blocks = (inner + HB_SOFTMAX_BLOCK - 1) / HB_SOFTMAX_BLOCK;
-#pragma omp parallel for schedule(static) if (total >= HB_OMP_MIN_ELEMENTS)
-    for (int64_t task = 0; task < outer * blocks; task++) {
+    HB_OMP_FOR(total >= HB_OMP_MIN_ELEMENTS, "omp parallel for schedule(static)", task,
+               outer * blocks,
         const int64_t o = task / blocks, i0 = task % blocks * HB_SOFTMAX_BLOCK;
         const int64_t w = inner - i0 < HB_SOFTMAX_BLOCK ? inner - i0 : HB_SOFTMAX_BLOCK;
         const int64_t offset = o * n * inner + i0;
-        L(softmax_columns)(x + offset, y + offset, n, inner, w, log_softmax);
-    }
+        L(softmax_columns)(x + offset, y + offset, n, inner, w, log_softmax););
     return HB_OK;
 }
 
@@ -173,20 +171,19 @@ enum hb_status HB_ISA_FN(L(hb_softmax_backward))(const T *restrict grad_out, con
                                                   int64_t inner, int log_softmax) {
     const int64_t total = outer * n * inner;
     if (inner == 1) {
-#pragma omp parallel for schedule(static) if (total >= HB_OMP_MIN_ELEMENTS)
-        for (int64_t o = 0; o < outer; o++)
-            L(softmax_backward_row)(grad_out + o * n, y + o * n, grad_in + o * n, n, log_softmax);
+        HB_OMP_FOR(total >= HB_OMP_MIN_ELEMENTS, "omp parallel for schedule(static)", o, outer,
+                   L(softmax_backward_row)(grad_out + o * n, y + o * n, grad_in + o * n, n,
+                                           log_softmax););
         return HB_OK;
     }
     const int64_t blocks = (inner + HB_SOFTMAX_BLOCK - 1) / HB_SOFTMAX_BLOCK;
-#pragma omp parallel for schedule(static) if (total >= HB_OMP_MIN_ELEMENTS)
-    for (int64_t task = 0; task < outer * blocks; task++) {
+    HB_OMP_FOR(total >= HB_OMP_MIN_ELEMENTS, "omp parallel for schedule(static)", task,
+               outer * blocks,
         const int64_t o = task / blocks, i0 = task % blocks * HB_SOFTMAX_BLOCK;
         const int64_t w = inner - i0 < HB_SOFTMAX_BLOCK ? inner - i0 : HB_SOFTMAX_BLOCK;
         const int64_t offset = o * n * inner + i0;
         L(softmax_backward_columns)(grad_out + offset, y + offset, grad_in + offset, n, inner, w,
-                                    log_softmax);
-    }
+                                    log_softmax););
     return HB_OK;
 }
 
