@@ -1,16 +1,14 @@
-"""Grad mode: whether ops record a graph. Context managers that also work as decorators."""
+"""Grad mode: whether ops record a graph. Context managers that also work as decorators.
+
+The flag itself lives in the compiled core (hayabusa._core), where every op reads it.
+"""
 import functools
 
-_enabled = True
-
-
-def is_grad_enabled():
-    return _enabled
+from ._core import is_grad_enabled, set_grad_mode
 
 
 def _set(mode):
-    global _enabled
-    _enabled = bool(mode)
+    set_grad_mode(bool(mode))
 
 
 class _GradModeContext:
@@ -19,8 +17,7 @@ class _GradModeContext:
     mode = True
 
     def __enter__(self):
-        self._prev = _enabled
-        _set(self.mode)
+        self._prev = set_grad_mode(self.mode)
         return self
 
     def __exit__(self, *exc):
@@ -51,9 +48,8 @@ class set_grad_enabled(_GradModeContext):
     """``set_grad_enabled(mode)``: as a function call it sets the mode at once, as PyTorch."""
 
     def __init__(self, mode):
-        self._prev = _enabled
         self.mode = bool(mode)
-        _set(self.mode)
+        self._prev = set_grad_mode(self.mode)
 
     def __enter__(self):
         return self

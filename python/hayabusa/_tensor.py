@@ -11,7 +11,8 @@ import numpy as np
 
 from . import _dtype
 from ._device import CPU, as_device
-from . import _grad_mode as grad_mode
+from ._core import TensorBase, edge as _edge, is_grad_enabled as _grad_enabled, register_tensor_class, wrap as _wrap
+from ._grad_mode import no_grad as _no_grad
 from .backends import cpu as _cpu_backend
 
 
@@ -32,21 +33,10 @@ class Size(tuple):
         return Size(out) if isinstance(item, slice) else out
 
 
-def _wrap(data, requires_grad=False, grad_fn=None):
-    """A Tensor around an array, with no copy and no checks (the ops' constructor)."""
-    t = Tensor.__new__(Tensor)
-    t._data = data
-    t._requires_grad = requires_grad
-    t._grad = None
-    t.grad_fn = grad_fn
-    t._version = [0]
-    t._accumulator = None
-    return t
-
-
-class Tensor:
-    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_version", "_accumulator",
-                 "__weakref__", "__dict__")
+class Tensor(TensorBase):
+    # the fields (_data, _requires_grad, _grad, grad_fn, _version, _accumulator)
+    # are TensorBase's, in the compiled core
+    __slots__ = ("__weakref__", "__dict__")
 
     # numpy defers to our reflected operators (ndarray * Tensor -> Tensor.__rmul__)
     __array_priority__ = 1000
@@ -185,8 +175,7 @@ class Tensor:
         """Calls hook(grad) when this tensor's gradient is computed; it may return a new grad."""
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        from .autograd.function import _edge
-        _edge(self).register_hook(hook) if self.grad_fn is not None else _leaf_hook(self, hook)
+        _edge(self).register_hook(hook)
 
     @property
     def _version_number(self):
@@ -341,7 +330,7 @@ class Tensor:
 
     # ------------------------------------------------------------ in place
     def _check_inplace(self):
-        if grad_mode._enabled and self._requires_grad and self.grad_fn is None:
+        if _grad_enabled() and self._requires_grad and self.grad_fn is None:
             raise RuntimeError(
                 "a leaf Variable that requires grad is being used in an in-place operation.")
 
@@ -366,7 +355,7 @@ class Tensor:
     def _inplace(self, fn, *args):
         """self = fn(self, *args), in place (the shared mechanism of every ``op_`` method)."""
         self._check_inplace()
-        recording = grad_mode._enabled and (
+        recording = _grad_enabled() and (
             self._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
         if recording:
             # the op may save its input for backward: give it a copy that will not change
@@ -374,7 +363,7 @@ class Tensor:
             src._accumulator = self._accumulator
             result = fn(src, *args)
         else:
-            with grad_mode.no_grad():
+            with _no_grad():
                 result = fn(self, *args)
         return self._write(result, recording)
 
@@ -431,7 +420,7 @@ class Tensor:
                     f"{value.ndim} dimensions.")
             value = value.item()
         self._check_inplace()
-        if grad_mode._enabled and self._requires_grad:
+        if _grad_enabled() and self._requires_grad:
             return self.mul_(0).add_(value)
         self._data.fill(value)
         self._version[0] += 1
@@ -451,7 +440,7 @@ class Tensor:
                 f"of tensor b ({src.shape[-1] if src.ndim else 1}) at non-singleton dimension "
                 f"{max(self.ndim - 1, 0)}") from None
         self._check_inplace()
-        if grad_mode._enabled and (self._requires_grad or src._requires_grad):
+        if _grad_enabled() and (self._requires_grad or src._requires_grad):
             from .ops.shape import expand
             from .ops._util import cast
             return self.mul_(0).add_(expand(cast(src, self.dtype), self.shape))
@@ -465,7 +454,7 @@ class Tensor:
             if isinstance(value, (list, tuple)):
                 value = Tensor._from_data(np.asarray(value, dtype=self._data.dtype))
         self._check_inplace()
-        recording = grad_mode._enabled and (
+        recording = _grad_enabled() and (
             self._requires_grad or (isinstance(value, Tensor) and value._requires_grad))
         if not recording:
             from .ops.shape import _check_bounds, convert_index
@@ -605,9 +594,4 @@ def _arith():
     return arith
 
 
-def _leaf_hook(t, hook):
-    from .autograd.function import _edge
-    acc = _edge(t)
-    acc._hooks = (acc._hooks or []) + [hook]
-    # keep the accumulator (and so the hook) alive as long as the leaf
-    t.__dict__["_hook_accumulator"] = acc
+register_tensor_class(Tensor)

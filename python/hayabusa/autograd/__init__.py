@@ -1,6 +1,6 @@
 """hayabusa.autograd: backward, grad, gradcheck, grad-mode switches."""
 from .._tensor import Tensor, _wrap
-from .engine import run_backward
+from .._core import run_backward
 from .function import Function, _edge
 from .. import _grad_mode as grad_mode
 from .._grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
