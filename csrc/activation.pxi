@@ -44,17 +44,22 @@ cdef int _unary_code(str op) except -1:
     return entry[0]
 
 
-def unary_forward(str op, x, out, double p1=0.0, double p2=0.0):
-    """out = op(x) elementwise; float32 or float64, out C-contiguous with x's shape and dtype."""
+def unary_forward(str op, x, out=None, double p1=0.0, double p2=0.0):
+    """out = op(x) elementwise, float32 or float64. out: None (a new array is
+    returned) or a C-contiguous array of x's shape and dtype. Returns out."""
     cdef int code = _unary_code(op)
     cdef cnp.ndarray xa = _array(x, "x")
-    cdef cnp.ndarray oa = _array(out, "out")
     cdef int t = _float_type(xa, "x")
-    _float_type(oa, "out")
-    _same_dtype(xa, oa, f"unary_forward({op!r}) x and out")
-    _same_shape(xa, oa, f"unary_forward({op!r}) x and out")
-    _check_output(oa, "out")
+    cdef cnp.ndarray oa
     xa = _contiguous_input(xa, "x")
+    if out is None:
+        oa = _empty_like(xa)
+    else:
+        oa = _array(out, "out")
+        _float_type(oa, "out")
+        _same_dtype(xa, oa, "unary_forward", op, "x and out")
+        _same_shape(xa, oa, "unary_forward", op, "x and out")
+        _check_output(oa, "out")
     cdef int64_t n = cnp.PyArray_SIZE(xa)
     cdef int status
     with nogil:
@@ -65,23 +70,29 @@ def unary_forward(str op, x, out, double p1=0.0, double p2=0.0):
             status = hb_unary_forward_f64(code, <const double *>cnp.PyArray_DATA(xa),
                                           <double *>cnp.PyArray_DATA(oa), n, p1, p2)
     _check_status(status, "unary_forward")
-    return out
+    return oa
 
 
-def unary_backward(str op, grad_out, saved, grad_in, double p1=0.0, double p2=0.0):
-    """grad_in = dL/dx from grad_out and the saved tensor UNARY_SAVES[op] (input or output)."""
+def unary_backward(str op, grad_out, saved, grad_in=None, double p1=0.0, double p2=0.0):
+    """grad_in = dL/dx from grad_out and the saved tensor UNARY_SAVES[op] (input
+    or output). grad_in: None (a new array is returned) or a C-contiguous array
+    of saved's shape and dtype. Returns grad_in."""
     cdef int code = _unary_code(op)
     cdef cnp.ndarray ga = _array(grad_out, "grad_out")
     cdef cnp.ndarray sa = _array(saved, "saved")
-    cdef cnp.ndarray gi = _array(grad_in, "grad_in")
     cdef int t = _float_type(ga, "grad_out")
     _float_type(sa, "saved")
-    _float_type(gi, "grad_in")
-    _same_dtype(ga, sa, f"unary_backward({op!r}) grad_out and saved")
-    _same_dtype(ga, gi, f"unary_backward({op!r}) grad_out and grad_in")
-    _same_shape(ga, sa, f"unary_backward({op!r}) grad_out and saved")
-    _same_shape(ga, gi, f"unary_backward({op!r}) grad_out and grad_in")
-    _check_output(gi, "grad_in")
+    _same_dtype(ga, sa, "unary_backward", op, "grad_out and saved")
+    _same_shape(ga, sa, "unary_backward", op, "grad_out and saved")
+    cdef cnp.ndarray gi
+    if grad_in is None:
+        gi = _empty_like(sa)
+    else:
+        gi = _array(grad_in, "grad_in")
+        _float_type(gi, "grad_in")
+        _same_dtype(ga, gi, "unary_backward", op, "grad_out and grad_in")
+        _same_shape(ga, gi, "unary_backward", op, "grad_out and grad_in")
+        _check_output(gi, "grad_in")
     ga = _contiguous_input(ga, "grad_out")
     sa = _contiguous_input(sa, "saved")
     cdef int64_t n = cnp.PyArray_SIZE(ga)
@@ -96,4 +107,4 @@ def unary_backward(str op, grad_out, saved, grad_in, double p1=0.0, double p2=0.
                                            <const double *>cnp.PyArray_DATA(sa),
                                            <double *>cnp.PyArray_DATA(gi), n, p1, p2)
     _check_status(status, "unary_backward")
-    return grad_in
+    return gi

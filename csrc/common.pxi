@@ -47,16 +47,39 @@ cdef inline int _check_output(cnp.ndarray out, str name) except -1:
     return 0
 
 
-cdef inline int _same_dtype(cnp.ndarray a, cnp.ndarray b, str what) except -1:
+# The checks below run on every kernel call, so the messages are only
+# formatted when a check fails: a call names its function, the op (or None)
+# and the arrays compared, e.g. ("unary_forward", "relu", "x and out").
+cdef str _context(str fn, object op, str names):
+    return f"{fn} {names}" if op is None else f"{fn}({op!r}) {names}"
+
+
+cdef inline int _same_dtype(cnp.ndarray a, cnp.ndarray b, str fn, object op, str names) except -1:
     if cnp.PyArray_TYPE(a) != cnp.PyArray_TYPE(b):
-        raise TypeError(f"{what}: dtypes differ ({a.dtype} and {b.dtype})")
+        raise TypeError(f"{_context(fn, op, names)}: dtypes differ ({a.dtype} and {b.dtype})")
     return 0
 
 
-cdef inline int _same_shape(cnp.ndarray a, cnp.ndarray b, str what) except -1:
-    if (<object>a).shape != (<object>b).shape:
-        raise ValueError(f"{what}: shapes differ ({(<object>a).shape} and {(<object>b).shape})")
+cdef inline bint _dims_equal(cnp.ndarray a, cnp.ndarray b) noexcept:
+    cdef int nd = cnp.PyArray_NDIM(a), i
+    if nd != cnp.PyArray_NDIM(b):
+        return False
+    for i in range(nd):
+        if cnp.PyArray_DIM(a, i) != cnp.PyArray_DIM(b, i):
+            return False
+    return True
+
+
+cdef inline int _same_shape(cnp.ndarray a, cnp.ndarray b, str fn, object op, str names) except -1:
+    if not _dims_equal(a, b):
+        raise ValueError(f"{_context(fn, op, names)}: shapes differ ({(<object>a).shape} and "
+                         f"{(<object>b).shape})")
     return 0
+
+
+cdef inline cnp.ndarray _empty_like(cnp.ndarray a):
+    """A new C-contiguous array of a's shape and dtype (an output the binding allocates)."""
+    return cnp.PyArray_EMPTY(cnp.PyArray_NDIM(a), cnp.PyArray_DIMS(a), cnp.PyArray_TYPE(a), 0)
 
 
 cdef inline int _check_status(int status, str kernel) except -1:

@@ -118,13 +118,27 @@ cdef int _check_pair_dtypes(cnp.ndarray a, cnp.ndarray b, str name_a, str name_b
     return 0
 
 
-cdef int _check_out(cnp.ndarray out, cnp.ndarray like, tuple shape, str name) except -1:
-    if cnp.PyArray_TYPE(out) != cnp.PyArray_TYPE(like):
-        raise TypeError(f"{name} must have dtype {like.dtype}, got {out.dtype}")
-    if (<object>out).shape != shape:
-        raise ValueError(f"{name} must have shape {shape}, got {(<object>out).shape}")
-    _check_output(out, name)
-    return 0
+cdef cnp.ndarray _gemm_out(object out, cnp.ndarray like, int nd, int64_t d0, int64_t d1,
+                           int64_t d2, str name):
+    """The given output, checked to have like's dtype and shape (d0, d1, d2)[:nd],
+    or a new C-contiguous array of them when out is None."""
+    cdef cnp.npy_intp dims[3]
+    dims[0] = d0
+    dims[1] = d1
+    dims[2] = d2
+    if out is None:
+        return cnp.PyArray_EMPTY(nd, dims, cnp.PyArray_TYPE(like), 0)
+    cdef cnp.ndarray o = _array(out, name)
+    if cnp.PyArray_TYPE(o) != cnp.PyArray_TYPE(like):
+        raise TypeError(f"{name} must have dtype {like.dtype}, got {o.dtype}")
+    cdef int i
+    cdef bint same = cnp.PyArray_NDIM(o) == nd
+    for i in range(nd):
+        same = same and cnp.PyArray_DIM(o, i) == dims[i]
+    if not same:
+        raise ValueError(f"{name} must have shape {(d0, d1, d2)[:nd]}, got {(<object>o).shape}")
+    _check_output(o, name)
+    return o
 
 
 cdef int _batched(int trans_a, int trans_b, int64_t batch, int64_t m, int64_t n, int64_t k,
@@ -148,32 +162,35 @@ cdef int _batched(int trans_a, int trans_b, int64_t batch, int64_t m, int64_t n,
     return _check_status(status, "gemm")
 
 
-def matmul_into(a, b, out, double alpha=1.0, double beta=0.0):
+def matmul_into(a, b, out=None, double alpha=1.0, double beta=0.0):
     """out = alpha * a @ b + beta * out for 2-D float arrays a (M, K), b (K, N)
-    and a C-contiguous out (M, N) of the same dtype. beta == 0 ignores out's
-    old contents. Returns out."""
-    cdef cnp.ndarray A = _array(a, "mat1"), B = _array(b, "mat2"), C = _array(out, "out")
+    and a C-contiguous out (M, N) of the same dtype (None: a new array, with
+    beta ignored). beta == 0 ignores out's old contents. Returns out."""
+    cdef cnp.ndarray A = _array(a, "mat1"), B = _array(b, "mat2")
     _check_ndim(A, 2, "mat1", "a matrix")
     _check_ndim(B, 2, "mat2", "a matrix")
     _check_pair_dtypes(A, B, "mat1", "mat2")
     cdef int64_t m = A.shape[0], k = A.shape[1], k2 = B.shape[0], n = B.shape[1]
     if k != k2:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {k2}x{n})")
-    _check_out(C, A, (m, n), "out")
+    if out is None:
+        beta = 0.0
+    cdef cnp.ndarray C = _gemm_out(out, A, 2, m, n, 0, "out")
     cdef int trans_a, trans_b
     cdef int64_t lda, ldb
     A = _input_matrix(A, C, &trans_a, &lda)
     B = _input_matrix(B, C, &trans_b, &ldb)
     _batched(trans_a, trans_b, 1, m, n, k, alpha, A, 0, lda, B, 0, ldb, beta, C, 0,
              n if n > 0 else 1)
-    return out
+    return C
 
 
-def bmm_into(a, b, out, double alpha=1.0, double beta=0.0):
+def bmm_into(a, b, out=None, double alpha=1.0, double beta=0.0):
     """out[i] = alpha * a[i] @ b[i] + beta * out[i] for 3-D float arrays a (B, M, K),
     b (B, K, N) (a batch stride of 0 broadcasts one matrix) and a C-contiguous
-    out (B, M, N) of the same dtype. Returns out."""
-    cdef cnp.ndarray A = _array(a, "batch1"), B = _array(b, "batch2"), C = _array(out, "out")
+    out (B, M, N) of the same dtype (None: a new array, with beta ignored).
+    Returns out."""
+    cdef cnp.ndarray A = _array(a, "batch1"), B = _array(b, "batch2")
     _check_ndim(A, 3, "batch1", "a batch of matrices")
     _check_ndim(B, 3, "batch2", "a batch of matrices")
     _check_pair_dtypes(A, B, "batch1", "batch2")
@@ -182,14 +199,16 @@ def bmm_into(a, b, out, double alpha=1.0, double beta=0.0):
     if batch != batch2 or k != k2:
         raise RuntimeError(f"batch1 and batch2 shapes cannot be multiplied "
                            f"({batch}x{m}x{k} and {batch2}x{k2}x{n})")
-    _check_out(C, A, (batch, m, n), "out")
+    if out is None:
+        beta = 0.0
+    cdef cnp.ndarray C = _gemm_out(out, A, 3, batch, m, n, "out")
     cdef int trans_a, trans_b
     cdef int64_t lda, ldb
     A = _input_matrix(A, C, &trans_a, &lda)
     B = _input_matrix(B, C, &trans_b, &ldb)
     _batched(trans_a, trans_b, batch, m, n, k, alpha, A, _batch_stride(A), lda,
              B, _batch_stride(B), ldb, beta, C, m * n, n if n > 0 else 1)
-    return out
+    return C
 
 
 cdef cnp.ndarray _linear_input(object a, str name, cnp.ndarray out1, cnp.ndarray out2,
@@ -202,10 +221,11 @@ cdef cnp.ndarray _linear_input(object a, str name, cnp.ndarray out1, cnp.ndarray
     return arr
 
 
-def linear_forward(x, weight, bias, out):
+def linear_forward(x, weight, bias, out=None):
     """out = x @ weight.T + bias: x (M, K), weight (N, K), bias (N,) or None,
-    out (M, N) C-contiguous, all of one float dtype. Returns out."""
-    cdef cnp.ndarray X = _array(x, "input"), W = _array(weight, "weight"), Y = _array(out, "out")
+    out (M, N) C-contiguous (None: a new array), all of one float dtype.
+    Returns out."""
+    cdef cnp.ndarray X = _array(x, "input"), W = _array(weight, "weight")
     cdef cnp.ndarray Bv = None
     _check_ndim(X, 2, "input", "a matrix")
     _check_ndim(W, 2, "weight", "a matrix")
@@ -216,9 +236,9 @@ def linear_forward(x, weight, bias, out):
     if bias is not None:
         Bv = _array(bias, "bias")
         _check_pair_dtypes(X, Bv, "input", "bias")
-        if (<object>Bv).shape != (n,):
+        if cnp.PyArray_NDIM(Bv) != 1 or cnp.PyArray_DIM(Bv, 0) != n:
             raise RuntimeError(f"bias must have shape ({n},), got {(<object>Bv).shape}")
-    _check_out(Y, X, (m, n), "out")
+    cdef cnp.ndarray Y = _gemm_out(out, X, 2, m, n, 0, "out")
     X = _linear_input(X, "input", Y, None, None)
     W = _linear_input(W, "weight", Y, None, None)
     if Bv is not None:
@@ -238,22 +258,26 @@ def linear_forward(x, weight, bias, out):
             status = hb_linear_forward_f64(m, n, k, <const double *>px, ldk, <const double *>pw,
                                            ldk, <const double *>pb, <double *>py, ldn)
     _check_status(status, "linear_forward")
-    return out
+    return Y
 
 
-cdef cnp.ndarray _grad_output(object g, cnp.ndarray like, tuple shape, str name):
+cdef cnp.ndarray _grad_output(object g, cnp.ndarray like, int64_t d0, int64_t d1, int nd,
+                              str name):
+    """A gradient to compute: True (a new array), an array to write, or None (skipped)."""
     if g is None:
         return None
-    cdef cnp.ndarray arr = _array(g, name)
-    _check_out(arr, like, shape, name)
-    return arr
+    return _gemm_out(None if g is True else g, like, nd, d0, d1, 0, name)
 
 
 def linear_backward(grad_out, x, weight, grad_x, grad_weight, grad_bias, bint accumulate=False):
     """Gradients of out = x @ weight.T + bias given grad_out (M, N), x (M, K) and
     weight (N, K): grad_x (M, K) = grad_out @ weight, grad_weight (N, K) =
     grad_out.T @ x, grad_bias (N,) = grad_out summed over rows. Each grad_* is
-    a C-contiguous output or None (not computed); accumulate adds into them."""
+    a C-contiguous output, True (a new array) or None (not computed);
+    accumulate adds into given outputs. Returns (grad_x, grad_weight,
+    grad_bias), None where not computed."""
+    if accumulate and (grad_x is True or grad_weight is True or grad_bias is True):
+        raise ValueError("linear_backward: accumulate needs the outputs to add into, not True")
     cdef cnp.ndarray G = _array(grad_out, "grad_output"), X = _array(x, "input")
     cdef cnp.ndarray W = _array(weight, "weight")
     _check_ndim(G, 2, "grad_output", "a matrix")
@@ -265,9 +289,9 @@ def linear_backward(grad_out, x, weight, grad_x, grad_weight, grad_bias, bint ac
     if X.shape[0] != m or W.shape[0] != n or W.shape[1] != k:
         raise RuntimeError(f"linear_backward: shapes do not match: grad_output {(<object>G).shape}, "
                            f"input {(<object>X).shape}, weight {(<object>W).shape}")
-    cdef cnp.ndarray GX = _grad_output(grad_x, G, (m, k), "grad_input")
-    cdef cnp.ndarray GW = _grad_output(grad_weight, G, (n, k), "grad_weight")
-    cdef cnp.ndarray GB = _grad_output(grad_bias, G, (n,), "grad_bias")
+    cdef cnp.ndarray GX = _grad_output(grad_x, G, m, k, 2, "grad_input")
+    cdef cnp.ndarray GW = _grad_output(grad_weight, G, n, k, 2, "grad_weight")
+    cdef cnp.ndarray GB = _grad_output(grad_bias, G, n, 0, 1, "grad_bias")
     if (GX is not None and GW is not None and _overlaps(GX, GW)) or \
             (GX is not None and GB is not None and _overlaps(GX, GB)) or \
             (GW is not None and GB is not None and _overlaps(GW, GB)):
@@ -294,3 +318,4 @@ def linear_backward(grad_out, x, weight, grad_x, grad_weight, grad_bias, bint ac
                                             <const double *>pw, <double *>pgx, <double *>pgw,
                                             <double *>pgb, acc)
     _check_status(status, "linear_backward")
+    return GX, GW, GB

@@ -96,17 +96,34 @@ cdef object _loss_weight(object weight, cnp.ndarray x, int64_t C):
     return _contiguous_input(wa, "weight")
 
 
-cdef int _check_loss_array(cnp.ndarray a, cnp.ndarray x, str name, tuple shape) except -1:
-    """An array of x's dtype and the given shape (a scalar () or per-row (N,) loss)."""
+cdef int _check_loss_array(cnp.ndarray a, cnp.ndarray x, str name, int nd, int64_t d0,
+                           int64_t d1) except -1:
+    """An array of x's dtype and shape (d0, d1)[:nd]: a scalar () or per-row (N,)
+    loss, or (N, C) scores."""
     _float_type(a, name)
-    _same_dtype(x, a, f"{name} and the input")
-    if (<object>a).shape != shape:
-        raise ValueError(f"{name} must have shape {shape}, got {_describe(a)}")
+    _same_dtype(x, a, name, None, "and the input")
+    if cnp.PyArray_NDIM(a) != nd or (nd > 0 and cnp.PyArray_DIM(a, 0) != d0) or \
+            (nd > 1 and cnp.PyArray_DIM(a, 1) != d1):
+        raise ValueError(f"{name} must have shape {(d0, d1)[:nd]}, got {_describe(a)}")
     return 0
 
 
-cdef tuple _loss_shape(int reduction, int64_t N):
-    return (N,) if reduction == HB_REDUCTION_NONE else ()
+cdef cnp.ndarray _loss_output(object out, cnp.ndarray x, str name, int nd, int64_t d0, int64_t d1):
+    """A given output array, checked, or a new one of x's dtype and shape (d0, d1)[:nd]."""
+    cdef cnp.npy_intp dims[2]
+    if out is None:
+        dims[0] = d0
+        dims[1] = d1
+        return cnp.PyArray_EMPTY(nd, dims, cnp.PyArray_TYPE(x), 0)
+    cdef cnp.ndarray a = _array(out, name)
+    _check_loss_array(a, x, name, nd, d0, d1)
+    _check_output(a, name)
+    return a
+
+
+cdef int _loss_ndim(int reduction) noexcept:
+    """The loss is per row (N,) for 'none', a scalar () otherwise."""
+    return 1 if reduction == HB_REDUCTION_NONE else 0
 
 
 cdef int _check_label_smoothing(double label_smoothing) except -1:
@@ -120,21 +137,19 @@ cdef const void *_data_or_null(object a):
 
 
 def cross_entropy_forward(logits, target, weight, long ignore_index, double label_smoothing,
-                          str reduction, loss_out, lse_out):
-    """loss_out = cross_entropy(logits, target) as torch.nn.functional.cross_entropy; lse_out (N,)
-    receives each row's log-sum-exp for the backward. loss_out: () for 'mean'/'sum', (N,) for 'none'."""
+                          str reduction, loss_out=None, lse_out=None):
+    """cross_entropy(logits, target) as torch.nn.functional.cross_entropy, and
+    each row's log-sum-exp (N,) for the backward. The loss is () for
+    'mean'/'sum', (N,) for 'none'. loss_out, lse_out: None (new arrays) or
+    arrays to write. Returns (loss, lse)."""
     cdef int red = _reduction_code(reduction)
     _check_label_smoothing(label_smoothing)
     cdef cnp.ndarray xa = _loss_rows(logits, "logits")
     cdef int64_t N = cnp.PyArray_DIM(xa, 0), C = cnp.PyArray_DIM(xa, 1)
     cdef cnp.ndarray ta = _loss_target(target, N, C, ignore_index)
     wa = _loss_weight(weight, xa, C)
-    cdef cnp.ndarray la = _array(loss_out, "loss_out")
-    cdef cnp.ndarray sa = _array(lse_out, "lse_out")
-    _check_loss_array(la, xa, "loss_out", _loss_shape(red, N))
-    _check_loss_array(sa, xa, "lse_out", (N,))
-    _check_output(la, "loss_out")
-    _check_output(sa, "lse_out")
+    cdef cnp.ndarray la = _loss_output(loss_out, xa, "loss_out", _loss_ndim(red), N, 0)
+    cdef cnp.ndarray sa = _loss_output(lse_out, xa, "lse_out", 1, N, 0)
     cdef const void *w = _data_or_null(wa)
     cdef int status
     with nogil:
@@ -149,13 +164,14 @@ def cross_entropy_forward(logits, target, weight, long ignore_index, double labe
                 <const double *>w, N, C, ignore_index, label_smoothing, red,
                 <double *>cnp.PyArray_DATA(la), <double *>cnp.PyArray_DATA(sa))
     _check_status(status, "cross_entropy_forward")
-    return loss_out
+    return la, sa
 
 
 def cross_entropy_backward(grad_loss, logits, target, weight, lse, long ignore_index,
-                           double label_smoothing, str reduction, grad_logits):
-    """grad_logits (N, C) = dL/dlogits from grad_loss (() for 'mean'/'sum', (N,) for 'none'),
-    the logits and the forward's lse_out."""
+                           double label_smoothing, str reduction, grad_logits=None):
+    """dL/dlogits (N, C) from grad_loss (() for 'mean'/'sum', (N,) for 'none'),
+    the logits and the forward's lse. grad_logits: None (a new array) or an
+    array to write. Returns it."""
     cdef int red = _reduction_code(reduction)
     _check_label_smoothing(label_smoothing)
     cdef cnp.ndarray xa = _loss_rows(logits, "logits")
@@ -164,11 +180,9 @@ def cross_entropy_backward(grad_loss, logits, target, weight, lse, long ignore_i
     wa = _loss_weight(weight, xa, C)
     cdef cnp.ndarray ga = _array(grad_loss, "grad_loss")
     cdef cnp.ndarray sa = _array(lse, "lse")
-    cdef cnp.ndarray gi = _array(grad_logits, "grad_logits")
-    _check_loss_array(ga, xa, "grad_loss", _loss_shape(red, N))
-    _check_loss_array(sa, xa, "lse", (N,))
-    _check_loss_array(gi, xa, "grad_logits", (N, C))
-    _check_output(gi, "grad_logits")
+    _check_loss_array(ga, xa, "grad_loss", _loss_ndim(red), N, 0)
+    _check_loss_array(sa, xa, "lse", 1, N, 0)
+    cdef cnp.ndarray gi = _loss_output(grad_logits, xa, "grad_logits", 2, N, C)
     ga = _contiguous_input(ga, "grad_loss")
     sa = _contiguous_input(sa, "lse")
     cdef const void *w = _data_or_null(wa)
@@ -187,19 +201,18 @@ def cross_entropy_backward(grad_loss, logits, target, weight, lse, long ignore_i
                 <const double *>cnp.PyArray_DATA(sa), N, C, ignore_index, label_smoothing, red,
                 <double *>cnp.PyArray_DATA(gi))
     _check_status(status, "cross_entropy_backward")
-    return grad_logits
+    return gi
 
 
-def nll_loss_forward(logp, target, weight, long ignore_index, str reduction, loss_out):
-    """loss_out = nll_loss(logp, target) as torch.nn.functional.nll_loss, logp (N, C)."""
+def nll_loss_forward(logp, target, weight, long ignore_index, str reduction, loss_out=None):
+    """nll_loss(logp, target) as torch.nn.functional.nll_loss, logp (N, C).
+    loss_out: None (a new array) or an array to write. Returns the loss."""
     cdef int red = _reduction_code(reduction)
     cdef cnp.ndarray xa = _loss_rows(logp, "logp")
     cdef int64_t N = cnp.PyArray_DIM(xa, 0), C = cnp.PyArray_DIM(xa, 1)
     cdef cnp.ndarray ta = _loss_target(target, N, C, ignore_index)
     wa = _loss_weight(weight, xa, C)
-    cdef cnp.ndarray la = _array(loss_out, "loss_out")
-    _check_loss_array(la, xa, "loss_out", _loss_shape(red, N))
-    _check_output(la, "loss_out")
+    cdef cnp.ndarray la = _loss_output(loss_out, xa, "loss_out", _loss_ndim(red), N, 0)
     cdef const void *w = _data_or_null(wa)
     cdef int status
     with nogil:
@@ -212,7 +225,7 @@ def nll_loss_forward(logp, target, weight, long ignore_index, str reduction, los
                 <const double *>cnp.PyArray_DATA(xa), <const int64_t *>cnp.PyArray_DATA(ta),
                 <const double *>w, N, C, ignore_index, red, <double *>cnp.PyArray_DATA(la))
     _check_status(status, "nll_loss_forward")
-    return loss_out
+    return la
 
 
 def nll_loss_backward(grad_loss, target, weight, long ignore_index, str reduction, grad_logp):
@@ -227,7 +240,7 @@ def nll_loss_backward(grad_loss, target, weight, long ignore_index, str reductio
     cdef cnp.ndarray ta = _loss_target(target, N, C, ignore_index)
     wa = _loss_weight(weight, gi, C)
     cdef cnp.ndarray ga = _array(grad_loss, "grad_loss")
-    _check_loss_array(ga, gi, "grad_loss", _loss_shape(red, N))
+    _check_loss_array(ga, gi, "grad_loss", _loss_ndim(red), N, 0)
     ga = _contiguous_input(ga, "grad_loss")
     cdef const void *w = _data_or_null(wa)
     cdef int status

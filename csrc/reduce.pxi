@@ -41,7 +41,7 @@ cdef tuple _reduced_shape(cnp.ndarray x, int axis):
 
 cdef cnp.ndarray _reduce_output(object out, cnp.ndarray x, tuple shape, str name):
     cdef cnp.ndarray o = _array(out, name)
-    _same_dtype(x, o, f"{name} and x")
+    _same_dtype(x, o, name, None, "and x")
     if (<object>o).shape != shape:
         raise ValueError(f"{name} must have shape {shape} (x's shape {(<object>x).shape} without the reduced axis), "
                          f"got {(<object>o).shape}")

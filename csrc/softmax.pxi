@@ -39,18 +39,23 @@ cdef int _softmax_view(cnp.ndarray a, int dim, int64_t *outer, int64_t *n, int64
 
 
 def softmax_forward(x, out, int dim, bint log):
-    """out = softmax(x, dim), or log_softmax when `log`; out C-contiguous, x's shape and dtype."""
+    """out = softmax(x, dim), or log_softmax when `log`. out: None (a new array
+    is returned) or a C-contiguous array of x's shape and dtype. Returns out."""
     cdef str name = "log_softmax_forward" if log else "softmax_forward"
     cdef cnp.ndarray xa = _array(x, "x")
-    cdef cnp.ndarray oa = _array(out, "out")
     cdef int t = _float_type(xa, "x")
-    _float_type(oa, "out")
-    _same_dtype(xa, oa, f"{name} x and out")
-    _same_shape(xa, oa, f"{name} x and out")
-    _check_output(oa, "out")
     cdef int64_t outer, n, inner
     _softmax_view(xa, dim, &outer, &n, &inner)
     xa = _contiguous_input(xa, "x")
+    cdef cnp.ndarray oa
+    if out is None:
+        oa = _empty_like(xa)
+    else:
+        oa = _array(out, "out")
+        _float_type(oa, "out")
+        _same_dtype(xa, oa, name, None, "x and out")
+        _same_shape(xa, oa, name, None, "x and out")
+        _check_output(oa, "out")
     cdef int status
     with nogil:
         if t == cnp.NPY_FLOAT:
@@ -60,23 +65,29 @@ def softmax_forward(x, out, int dim, bint log):
             status = hb_softmax_forward_f64(<const double *>cnp.PyArray_DATA(xa),
                                             <double *>cnp.PyArray_DATA(oa), outer, n, inner, log)
     _check_status(status, name)
-    return out
+    return oa
 
 
 def softmax_backward(grad_out, out, grad_in, int dim, bint log):
-    """grad_in from grad_out and the forward's output `out` (softmax, or log_softmax when `log`)."""
+    """grad_in from grad_out and the forward's output `out` (softmax, or
+    log_softmax when `log`). grad_in: None (a new array is returned) or a
+    C-contiguous array of out's shape and dtype. Returns grad_in."""
     cdef str name = "log_softmax_backward" if log else "softmax_backward"
     cdef cnp.ndarray ga = _array(grad_out, "grad_out")
     cdef cnp.ndarray ya = _array(out, "out")
-    cdef cnp.ndarray gi = _array(grad_in, "grad_in")
     cdef int t = _float_type(ga, "grad_out")
     _float_type(ya, "out")
-    _float_type(gi, "grad_in")
-    _same_dtype(ga, ya, f"{name} grad_out and out")
-    _same_dtype(ga, gi, f"{name} grad_out and grad_in")
-    _same_shape(ga, ya, f"{name} grad_out and out")
-    _same_shape(ga, gi, f"{name} grad_out and grad_in")
-    _check_output(gi, "grad_in")
+    _same_dtype(ga, ya, name, None, "grad_out and out")
+    _same_shape(ga, ya, name, None, "grad_out and out")
+    cdef cnp.ndarray gi
+    if grad_in is None:
+        gi = _empty_like(ya)
+    else:
+        gi = _array(grad_in, "grad_in")
+        _float_type(gi, "grad_in")
+        _same_dtype(ga, gi, name, None, "grad_out and grad_in")
+        _same_shape(ga, gi, name, None, "grad_out and grad_in")
+        _check_output(gi, "grad_in")
     cdef int64_t outer, n, inner
     _softmax_view(ga, dim, &outer, &n, &inner)
     ga = _contiguous_input(ga, "grad_out")
@@ -92,4 +103,4 @@ def softmax_backward(grad_out, out, grad_in, int dim, bint log):
                                              <const double *>cnp.PyArray_DATA(ya),
                                              <double *>cnp.PyArray_DATA(gi), outer, n, inner, log)
     _check_status(status, name)
-    return grad_in
+    return gi

@@ -84,6 +84,7 @@ def test_matmul_random_shapes(isa, dtype):
             out = np.full((m, n), np.nan, dtype)
             assert _C.matmul_into(a, b, out) is out
             assert_gemm_close(out, a, b)
+            np.testing.assert_array_equal(_C.matmul_into(a, b), out)
 
 
 # Sizes around the register tile (6 or 12 rows, 8..32 columns), the cache blocks
@@ -262,6 +263,7 @@ def test_bmm(isa, dtype):
                 b = np.ascontiguousarray(b.transpose(0, 2, 1)).transpose(0, 2, 1)
             out = np.full((batch, m, n), np.nan, dtype)
             assert _C.bmm_into(a, b, out) is out
+            np.testing.assert_array_equal(_C.bmm_into(a, b), out)
             for i in range(batch):
                 assert_gemm_close(out[i], a[i], b[i])
 
@@ -300,6 +302,7 @@ def test_linear_forward(isa, dtype, with_bias):
         assert _C.linear_forward(x, w, bias, out) is out
         c = np.broadcast_to(bias, (m, n)) if with_bias else None
         assert_gemm_close(out, x, w.T, 1.0, 1.0 if with_bias else 0.0, c)
+        np.testing.assert_array_equal(_C.linear_forward(x, w, bias), out)
 
 
 def test_linear_forward_noncontiguous(isa):
@@ -327,7 +330,8 @@ def test_linear_backward(isa, dtype, accumulate):
         if not accumulate:
             gx[...] = gw[...] = gb[...] = np.nan
         beta = 1.0 if accumulate else 0.0
-        assert _C.linear_backward(g, x, w, gx, gw, gb, accumulate) is None
+        got = _C.linear_backward(g, x, w, gx, gw, gb, accumulate)
+        assert got[0] is gx and got[1] is gw and got[2] is gb
         assert_gemm_close(gx, g, w, 1.0, beta, old_x)
         assert_gemm_close(gw, g.T, x, 1.0, beta, old_w)
         ref_b = g.astype(np.float64).sum(axis=0) + (old_b if accumulate else 0)
@@ -350,6 +354,14 @@ def test_linear_backward_partial_outputs(isa):
             assert_gemm_close(gw, g.T, x)
         if gb is not None:
             np.testing.assert_allclose(gb, g.sum(axis=0), rtol=1e-5, atol=1e-5)
+        # True asks the binding for a new array; None skips that gradient
+        new = _C.linear_backward(g, x, w, *(True if a is not None else None for a in (gx, gw, gb)))
+        for given, made in zip((gx, gw, gb), new):
+            assert (made is None) == (given is None)
+            if given is not None:
+                np.testing.assert_array_equal(made, given)
+    with pytest.raises(ValueError, match="accumulate needs the outputs"):
+        _C.linear_backward(g, x, w, True, None, None, True)
 
 
 @settings(max_examples=100, deadline=None)

@@ -62,6 +62,12 @@ def from_numpy_dtype(np_dtype):
             "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.") from None
 
 
+def of_array(a):
+    """The hayabusa dtype of an array's elements (Tensor.dtype: one dict lookup when supported)."""
+    d = _FROM_NUMPY.get(a.dtype)
+    return d if d is not None else from_numpy_dtype(a.dtype)
+
+
 def to_dtype(d):
     """Accept a hayabusa dtype, a numpy dtype or a Python type (float, int, bool)."""
     if isinstance(d, dtype):

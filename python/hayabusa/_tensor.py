@@ -73,7 +73,7 @@ class Tensor(TensorBase):
 
     @property
     def dtype(self):
-        return _dtype.from_numpy_dtype(self._data.dtype)
+        return _dtype.of_array(self._data)
 
     @property
     def device(self):
@@ -183,8 +183,7 @@ class Tensor(TensorBase):
 
     # ------------------------------------------------------------ autograd
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self):
         out = _wrap(self._data)
@@ -368,37 +367,37 @@ class Tensor(TensorBase):
         return self._write(result, recording)
 
     def add_(self, other, alpha=1):
-        return self._inplace(lambda s, o: _arith().add(s, o, alpha=alpha), other)
+        return self._inplace(lambda s, o: arith.add(s, o, alpha=alpha), other)
 
     def sub_(self, other, alpha=1):
-        return self._inplace(lambda s, o: _arith().sub(s, o, alpha=alpha), other)
+        return self._inplace(lambda s, o: arith.sub(s, o, alpha=alpha), other)
 
     def mul_(self, other):
-        return self._inplace(_arith().mul, other)
+        return self._inplace(arith.mul, other)
 
     def div_(self, other, rounding_mode=None):
-        return self._inplace(lambda s, o: _arith().div(s, o, rounding_mode), other)
+        return self._inplace(lambda s, o: arith.div(s, o, rounding_mode), other)
 
     def pow_(self, other):
-        return self._inplace(_arith().pow, other)
+        return self._inplace(arith.pow, other)
 
     def clamp_(self, min=None, max=None):
-        return self._inplace(lambda s: _arith().clamp(s, min, max))
+        return self._inplace(lambda s: arith.clamp(s, min, max))
 
     def neg_(self):
-        return self._inplace(_arith().neg)
+        return self._inplace(arith.neg)
 
     def exp_(self):
-        return self._inplace(_arith().exp)
+        return self._inplace(arith.exp)
 
     def log_(self):
-        return self._inplace(_arith().log)
+        return self._inplace(arith.log)
 
     def sqrt_(self):
-        return self._inplace(_arith().sqrt)
+        return self._inplace(arith.sqrt)
 
     def abs_(self):
-        return self._inplace(_arith().abs)
+        return self._inplace(arith.abs)
 
     def relu_(self):
         from .ops.activation import relu
@@ -473,43 +472,43 @@ class Tensor(TensorBase):
 
     # ------------------------------------------------------------ operators
     def __add__(self, other):
-        return _arith().add(self, other)
+        return arith.add(self, other)
 
     def __radd__(self, other):
-        return _arith().add(other, self)
+        return arith.add(other, self)
 
     def __sub__(self, other):
-        return _arith().sub(self, other)
+        return arith.sub(self, other)
 
     def __rsub__(self, other):
-        return _arith().sub(other, self)
+        return arith.sub(other, self)
 
     def __mul__(self, other):
-        return _arith().mul(self, other)
+        return arith.mul(self, other)
 
     def __rmul__(self, other):
-        return _arith().mul(other, self)
+        return arith.mul(other, self)
 
     def __truediv__(self, other):
-        return _arith().div(self, other)
+        return arith.div(self, other)
 
     def __rtruediv__(self, other):
-        return _arith().div(other, self)
+        return arith.div(other, self)
 
     def __floordiv__(self, other):
-        return _arith().div(self, other, rounding_mode="floor")
+        return arith.div(self, other, rounding_mode="floor")
 
     def __rfloordiv__(self, other):
-        return _arith().div(other, self, rounding_mode="floor")
+        return arith.div(other, self, rounding_mode="floor")
 
     def __mod__(self, other):
-        return _arith().remainder(self, other)
+        return arith.remainder(self, other)
 
     def __pow__(self, other):
-        return _arith().pow(self, other)
+        return arith.pow(self, other)
 
     def __rpow__(self, other):
-        return _arith().pow(other, self)
+        return arith.pow(other, self)
 
     def __matmul__(self, other):
         from .ops.linalg import matmul
@@ -520,49 +519,49 @@ class Tensor(TensorBase):
         return matmul(other, self)
 
     def __neg__(self):
-        return _arith().neg(self)
+        return arith.neg(self)
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return _arith().abs(self)
+        return arith.abs(self)
 
     def __invert__(self):
         if self.dtype is _dtype.bool_:
-            return _arith().logical_not(self)
+            return arith.logical_not(self)
         if self.dtype.is_floating_point:
             raise TypeError("~ (bitwise_not) is only supported for integer and bool tensors")
         return _wrap(~self._data)
 
     def __and__(self, other):
-        return _arith().bitwise("and", self, other)
+        return arith.bitwise("and", self, other)
 
     def __or__(self, other):
-        return _arith().bitwise("or", self, other)
+        return arith.bitwise("or", self, other)
 
     def __xor__(self, other):
-        return _arith().bitwise("xor", self, other)
+        return arith.bitwise("xor", self, other)
 
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
 
     def __eq__(self, other):
-        return _arith().eq(self, other)
+        return arith.eq(self, other)
 
     def __ne__(self, other):
-        return _arith().ne(self, other)
+        return arith.ne(self, other)
 
     def __lt__(self, other):
-        return _arith().lt(self, other)
+        return arith.lt(self, other)
 
     def __le__(self, other):
-        return _arith().le(self, other)
+        return arith.le(self, other)
 
     def __gt__(self, other):
-        return _arith().gt(self, other)
+        return arith.gt(self, other)
 
     def __ge__(self, other):
-        return _arith().ge(self, other)
+        return arith.ge(self, other)
 
     def __iadd__(self, other):
         return self.add_(other)
@@ -589,9 +588,11 @@ _TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32"
                "int16": "Short"}
 
 
-def _arith():
-    from .ops import arith
-    return arith
 
 
 register_tensor_class(Tensor)
+
+# the op family behind the operators and the backward entry point; both import
+# Tensor, so they come after the class
+from .ops import arith  # noqa: E402
+from . import autograd as _autograd  # noqa: E402

@@ -14,15 +14,15 @@ def _seed_gradients(tensors, grad_tensors, caller):
     for t, g in zip(tensors, grad_tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"{caller}: expected a Tensor, got {type(t).__name__}")
-        if not t.requires_grad:
+        if not t._requires_grad:
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
         if g is None:
-            if t.numel() != 1:
+            if t._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if not t.dtype.is_floating_point:
+            if t._data.dtype.kind != "f":
                 raise RuntimeError(
                     f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
-            g = t._backend.ones(t.shape, t._data.dtype)
+            g = t._backend.ones(t._data.shape, t._data.dtype)
         else:
             if not isinstance(g, Tensor):
                 raise TypeError(f"{caller}: gradient must be a Tensor or None, got {type(g).__name__}")

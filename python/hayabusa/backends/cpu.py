@@ -90,35 +90,25 @@ def mm(a, b):
     """a (M,K) @ b (K,N); views (transposes, slices) go to the GEMM without copies."""
     if not _gemm_ready(a, b):
         return np.matmul(a, b)
-    out = np.empty((a.shape[0], b.shape[1]), a.dtype)
-    _C.matmul_into(a, b, out)
-    return out
+    return _C.matmul_into(a, b)
 
 
 def bmm(a, b):
     """a (B,M,K) @ b (B,K,N); a batch stride of 0 (broadcast) is read in place."""
     if not _gemm_ready(a, b):
         return np.matmul(a, b)
-    out = np.empty((a.shape[0], a.shape[1], b.shape[2]), a.dtype)
-    _C.bmm_into(a, b, out)
-    return out
+    return _C.bmm_into(a, b)
 
 
 def linear_forward(x, weight, bias):
     """x (M,K) @ weight(N,K)^T + bias(N), in one GEMM call."""
-    out = np.empty((x.shape[0], weight.shape[0]), x.dtype)
-    _C.linear_forward(x, weight, bias, out)
-    return out
+    return _C.linear_forward(x, weight, bias)
 
 
 def linear_backward(grad_out, x, weight, need_x, need_weight, need_bias):
     """(grad_x, grad_weight, grad_bias) of Linear, each None unless asked for, in one call."""
-    dt = grad_out.dtype
-    grad_x = np.empty(x.shape, dt) if need_x else None
-    grad_w = np.empty(weight.shape, dt) if need_weight else None
-    grad_b = np.empty(weight.shape[:1], dt) if need_bias else None
-    _C.linear_backward(grad_out, x, weight, grad_x, grad_w, grad_b)
-    return grad_x, grad_w, grad_b
+    return _C.linear_backward(grad_out, x, weight, need_x or None, need_weight or None,
+                              need_bias or None)
 
 
 # ---------------------------------------------------------------- activations
@@ -126,53 +116,37 @@ UNARY_SAVES = _C.UNARY_SAVES
 
 
 def unary_forward(op, x, p1=0.0, p2=0.0):
-    out = np.empty(x.shape, x.dtype)
-    _C.unary_forward(op, x, out, p1, p2)
-    return out
+    return _C.unary_forward(op, x, None, p1, p2)
 
 
 def unary_backward(op, grad_out, saved, p1=0.0, p2=0.0):
-    grad_in = np.empty(saved.shape, saved.dtype)
-    _C.unary_backward(op, grad_out, saved, grad_in, p1, p2)
-    return grad_in
+    return _C.unary_backward(op, grad_out, saved, None, p1, p2)
 
 
 def softmax(x, dim, take_log):
     """softmax (or log_softmax with take_log) along dim."""
-    out = np.empty(x.shape, x.dtype)
-    _C.softmax_forward(x, out, dim, take_log)
-    return out
+    return _C.softmax_forward(x, None, dim, take_log)
 
 
 def softmax_backward(grad_out, out, dim, take_log):
-    grad_in = np.empty(out.shape, out.dtype)
-    _C.softmax_backward(grad_out, out, grad_in, dim, take_log)
-    return grad_in
+    return _C.softmax_backward(grad_out, out, None, dim, take_log)
 
 
 # --------------------------------------------------------------------- losses
 def cross_entropy_forward(logits, target, weight, ignore_index, label_smoothing, reduction):
     """(loss, per-row log-sum-exp): the lse is all backward needs besides the logits."""
-    n = logits.shape[0]
-    loss = np.empty((n,) if reduction == "none" else (), logits.dtype)
-    lse = np.empty((n,), logits.dtype)
-    _C.cross_entropy_forward(logits, target, weight, ignore_index, label_smoothing, reduction,
-                             loss, lse)
-    return loss, lse
+    return _C.cross_entropy_forward(logits, target, weight, ignore_index, label_smoothing,
+                                    reduction)
 
 
 def cross_entropy_backward(grad_loss, logits, target, weight, lse, ignore_index, label_smoothing,
                            reduction):
-    grad = np.empty(logits.shape, logits.dtype)
-    _C.cross_entropy_backward(grad_loss, logits, target, weight, lse, ignore_index,
-                              label_smoothing, reduction, grad)
-    return grad
+    return _C.cross_entropy_backward(grad_loss, logits, target, weight, lse, ignore_index,
+                                     label_smoothing, reduction)
 
 
 def nll_loss_forward(logp, target, weight, ignore_index, reduction):
-    loss = np.empty((logp.shape[0],) if reduction == "none" else (), logp.dtype)
-    _C.nll_loss_forward(logp, target, weight, ignore_index, reduction, loss)
-    return loss
+    return _C.nll_loss_forward(logp, target, weight, ignore_index, reduction)
 
 
 def nll_loss_backward(grad_loss, logp, target, weight, ignore_index, reduction):

@@ -63,6 +63,10 @@ def prepare_operands(a, b, result_dtype=None):
     Python numbers stay Python numbers where the array library keeps the tensor's
     dtype for them; tensors of another dtype are cast (differentiably).
     """
+    if result_dtype is None:
+        same = _same_dtype_operands(a, b)
+        if same is not None:
+            return same
     a, b = _as_operand(a, b), _as_operand(b, a)
     dt = result_dtype or _dtype.result_type(a, b)
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a.shape != b.shape:
@@ -70,6 +74,25 @@ def prepare_operands(a, b, result_dtype=None):
     a = cast(a, dt) if isinstance(a, Tensor) else _scalar_for(a, dt)
     b = cast(b, dt) if isinstance(b, Tensor) else _scalar_for(b, dt)
     return a, b, dt
+
+
+def _same_dtype_operands(a, b):
+    """prepare_operands' result for the common cases that need no promotion: two
+    tensors of one dtype, or a float tensor and a Python float or int. None otherwise."""
+    if isinstance(a, Tensor):
+        ad = a._data
+        if isinstance(b, Tensor):
+            bd = b._data
+            if ad.dtype != bd.dtype:
+                return None
+            if ad.shape != bd.shape:
+                broadcast_shapes(ad.shape, bd.shape)
+            return a, b, _dtype.of_array(ad)
+        if (type(b) is float or type(b) is int) and ad.dtype.kind == "f":
+            return a, float(b), _dtype.of_array(ad)
+    elif (type(a) is float or type(a) is int) and isinstance(b, Tensor) and b._data.dtype.kind == "f":
+        return float(a), b, _dtype.of_array(b._data)
+    return None
 
 
 def _as_operand(value, other):

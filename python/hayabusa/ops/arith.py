@@ -199,10 +199,11 @@ def add(a, b, alpha=1):
 
 
 def sub(a, b, alpha=1):
-    if _dtype.result_type(a, b) is _dtype.bool_:
+    a, b, dt = prepare_operands(a, b)
+    if dt is _dtype.bool_:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                            "Use the `^` or `logical_xor()` operator instead.")
-    return _binary(Sub, a, b, alpha=alpha)
+    return Sub.apply(a, b, alpha=alpha)
 
 
 def mul(a, b):
@@ -210,12 +211,12 @@ def mul(a, b):
 
 
 def div(a, b, rounding_mode=None):
-    dt = _dtype.result_type(a, b)
     if rounding_mode is None:
+        a, b, dt = prepare_operands(a, b)
         if not dt.is_floating_point:
-            dt = _dtype.get_default_dtype()
-        a, b, _ = prepare_operands(a, b, dt)
+            a, b, _ = prepare_operands(a, b, _dtype.get_default_dtype())
         return Div.apply(a, b)
+    dt = _dtype.result_type(a, b)
     if rounding_mode not in ("trunc", "floor"):
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
     a, b, _ = prepare_operands(a, b, dt)

@@ -5,6 +5,7 @@ from . import shape as S
 from ._util import cast
 
 _REDUCTIONS = ("mean", "sum", "none")
+_INT64 = _dtype.int64.numpy
 
 
 def _check_reduction(reduction):
@@ -94,6 +95,13 @@ def _check_weight(weight, input, n_classes):
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
+    xd, td = input._data, target._data
+    if (weight is None and xd.ndim == 2 and td.ndim == 1 and xd.shape[0] == td.shape[0]
+            and td.dtype == _INT64 and xd.dtype.char in "fd" and reduction in _REDUCTIONS
+            and 0.0 <= label_smoothing <= 1.0):
+        # (N, C) float scores and (N,) class indices: the kernel's binding checks the rest
+        return CrossEntropy.apply(input, target, None, ignore_index=int(ignore_index),
+                                  label_smoothing=float(label_smoothing), reduction=reduction)
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
