@@ -15,7 +15,7 @@ What the Python side sees: ``TensorBase`` (hayabusa.Tensor's fields),
 ``wrap``, ``edge``, ``run_backward`` and the grad-mode switch.
 """
 cimport cython
-from cpython.ref cimport PyObject
+from cpython.ref cimport PyObject, Py_REFCNT
 from cpython.dict cimport PyDict_GetItem
 
 import weakref
@@ -239,15 +239,34 @@ cdef object _apply_hooks(list hooks, object grad):
     return grad
 
 
+# References to a gradient array while the engine hands it to a leaf: the
+# engine's local variable only (a gradient still waiting in the buffers for
+# another input, or kept by a hook or a retained tensor, adds one).
+cdef Py_ssize_t _ENGINE_REFS = 1
+
+
+cdef bint _exclusively_ours(object grad, object data):
+    """Whether grad is a C-contiguous, writable array of data's dtype that owns
+    its memory and that nothing but the engine's one reference can reach, so
+    that a leaf can keep it as its .grad instead of a copy. A backward may hand
+    one array to several inputs, or a view of one: those have more references
+    or a base, and are copied."""
+    return (type(grad) is type(data) and Py_REFCNT(grad) <= _ENGINE_REFS and grad.base is None
+            and grad.dtype == data.dtype and grad.flags.c_contiguous and grad.flags.writeable)
+
+
 cdef _accumulate(TensorBase target, object grad, bint check_shape):
-    """target.grad += grad (a copy of grad when target has none: a backward may
-    hand one array to several inputs)."""
+    """target.grad += grad (grad itself when target has none and grad is
+    exclusively the engine's, else a copy of it)."""
     if check_shape and grad.shape != target._data.shape:
         raise RuntimeError(
             f"gradient of shape {list(grad.shape)} does not match the shape "
             f"{list(target._data.shape)} of the leaf it flows into")
     if target._grad is None:
-        target._grad = wrap(grad.astype(target._data.dtype, copy=True))
+        if _exclusively_ours(grad, target._data):
+            target._grad = wrap(grad)
+        else:
+            target._grad = wrap(grad.astype(target._data.dtype, copy=True))
     else:
         g = <TensorBase>target._grad
         g._data += grad
@@ -329,3 +348,6 @@ def run_backward(roots, root_grads, bint retain_graph=False, dict capture=None):
             deps[nxt] = count
             if count == 0:
                 ready.append(nxt)
+        # the buffers now hold the gradients: no other reference may keep one
+        # alive, or a leaf could not adopt it (see _exclusively_ours)
+        result = in_grads = g = grad = None

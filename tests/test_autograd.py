@@ -298,3 +298,32 @@ def test_assigned_grad_is_validated():
         x.grad = [1, 2, 3]
     x.grad = None
     assert x.grad is None
+
+
+def test_leaf_grads_never_alias_each_other_or_the_graph():
+    """The engine lets a leaf keep a gradient array without copying it only when
+    nothing else can reach that array: two leaves fed the same array, or a
+    retained or hooked gradient, must still end up with independent storage."""
+    a = hb.randn(4, requires_grad=True)
+    b = hb.randn(4, requires_grad=True)
+    c = a + b  # AddBackward hands one array to both leaves
+    c.retain_grad()
+    kept = []
+    b.register_hook(lambda g: kept.append(g) or None)
+    c.sum().backward()
+    arrays = [a.grad.numpy(), b.grad.numpy(), c.grad.numpy(), kept[0].numpy()]
+    for i in range(len(arrays)):
+        for j in range(i + 1, len(arrays)):
+            assert not np.shares_memory(arrays[i], arrays[j])
+    a.grad.add_(1.0)
+    np.testing.assert_array_equal(b.grad.numpy(), np.ones(4, np.float32))
+    np.testing.assert_array_equal(c.grad.numpy(), np.ones(4, np.float32))
+
+
+def test_leaf_grad_from_a_fused_kernel_is_kept_and_correct():
+    lin = hb.nn.Linear(3, 2)
+    x = hb.randn(5, 3)
+    lin(x).sum().backward()
+    np.testing.assert_allclose(lin.weight.grad.numpy(), np.tile(x.numpy().sum(0), (2, 1)), rtol=1e-5)
+    np.testing.assert_allclose(lin.bias.grad.numpy(), np.full(2, 5.0), rtol=1e-6)
+    assert lin.weight.grad.numpy().flags.c_contiguous and lin.weight.grad.numpy().flags.writeable

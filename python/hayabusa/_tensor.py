@@ -244,8 +244,9 @@ class Tensor(TensorBase):
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self._data.shape[0]))
 
-    def __hash__(self):
-        return id(self)
+    # identity hashing (tensors define __eq__ elementwise), in C: optimizer
+    # state and autograd bookkeeping hash tensors on every step
+    __hash__ = object.__hash__
 
     def __reduce_ex__(self, protocol):
         raise TypeError("hayabusa tensors are not pickled; use hayabusa.save / hayabusa.load")

@@ -28,6 +28,8 @@ class UnaryKernel(Function):
 
 
 def _kernel_activation(x, op, p1=0.0, p2=0.0):
+    if isinstance(x, Tensor) and x._data.dtype.char in "fd":
+        return UnaryKernel.apply(x, op=op, p1=float(p1), p2=float(p2))
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(x).__name__}")
     if not x.dtype.is_floating_point or x.dtype is _dtype.float16:
