@@ -263,8 +263,9 @@ def linear_forward(x, weight, bias, out=None):
 
 cdef cnp.ndarray _grad_output(object g, cnp.ndarray like, int64_t d0, int64_t d1, int nd,
                               str name):
-    """A gradient to compute: True (a new array), an array to write, or None (skipped)."""
-    if g is None:
+    """A gradient to compute: True (a new array), an array to write, or None or
+    False (skipped)."""
+    if g is None or g is False:
         return None
     return _gemm_out(None if g is True else g, like, nd, d0, d1, 0, name)
 
@@ -273,7 +274,7 @@ def linear_backward(grad_out, x, weight, grad_x, grad_weight, grad_bias, bint ac
     """Gradients of out = x @ weight.T + bias given grad_out (M, N), x (M, K) and
     weight (N, K): grad_x (M, K) = grad_out @ weight, grad_weight (N, K) =
     grad_out.T @ x, grad_bias (N,) = grad_out summed over rows. Each grad_* is
-    a C-contiguous output, True (a new array) or None (not computed);
+    a C-contiguous output, True (a new array) or None/False (not computed);
     accumulate adds into given outputs. Returns (grad_x, grad_weight,
     grad_bias), None where not computed."""
     if accumulate and (grad_x is True or grad_weight is True or grad_bias is True):

@@ -41,6 +41,12 @@ def _as_tuple(x):
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     """Accumulate the gradients of tensors into the leaves' ``.grad`` (Tensor.backward)."""
+    if grad_tensors is None and not create_graph and inputs is None and isinstance(tensors, Tensor):
+        d = tensors._data
+        if tensors._requires_grad and d.size == 1 and d.dtype.kind == "f":
+            # loss.backward(): one float scalar, seeded with 1
+            run_backward((tensors,), (tensors._backend.ones(d.shape, d.dtype),), bool(retain_graph))
+            return
     if create_graph:
         raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
     if inputs is not None:

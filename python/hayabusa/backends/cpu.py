@@ -10,7 +10,7 @@ from numpy import (  # noqa: F401  (re-exported: the backend interface)
     cos, cumsum, empty, equal, exp, expm1, eye, floor, floor_divide, full, greater,
     greater_equal, isfinite, isinf, isnan, less, less_equal, linspace, log, log1p, logical_and,
     logical_not, logical_or, logical_xor, maximum, minimum, multiply, negative, not_equal,
-    ones, power, prod, remainder, round, sign, sin, sort, sqrt, square, stack, subtract,
+    power, prod, remainder, round, sign, sin, sort, sqrt, square, stack, subtract,
     take_along_axis, tanh, true_divide, where, zeros,
 )
 
@@ -24,6 +24,15 @@ _FLOATS = (np.float32, np.float64)
 def is_float_kernel_dtype(dt):
     """Whether the C kernels take this dtype (float32, float64)."""
     return dt == np.float32 or dt == np.float64
+
+
+def ones(shape, dtype=float):
+    """np.ones, without its Python-level detour (a loss's backward seed is one of these)."""
+    if shape == ():
+        return np.array(1, dtype)
+    out = np.empty(shape, dtype)
+    out.fill(1)
+    return out
 
 
 def astype(a, dt, copy=True):
@@ -100,15 +109,11 @@ def bmm(a, b):
     return _C.bmm_into(a, b)
 
 
-def linear_forward(x, weight, bias):
-    """x (M,K) @ weight(N,K)^T + bias(N), in one GEMM call."""
-    return _C.linear_forward(x, weight, bias)
-
-
-def linear_backward(grad_out, x, weight, need_x, need_weight, need_bias):
-    """(grad_x, grad_weight, grad_bias) of Linear, each None unless asked for, in one call."""
-    return _C.linear_backward(grad_out, x, weight, need_x or None, need_weight or None,
-                              need_bias or None)
+# x (M,K) @ weight(N,K)^T + bias(N), in one GEMM call
+linear_forward = _C.linear_forward
+# (grad_x, grad_weight, grad_bias) of Linear in one call: linear_backward(grad_out, x, weight,
+# need_x, need_weight, need_bias), each gradient None unless asked for
+linear_backward = _C.linear_backward
 
 
 # ---------------------------------------------------------------- activations
@@ -133,20 +138,11 @@ def softmax_backward(grad_out, out, dim, take_log):
 
 
 # --------------------------------------------------------------------- losses
-def cross_entropy_forward(logits, target, weight, ignore_index, label_smoothing, reduction):
-    """(loss, per-row log-sum-exp): the lse is all backward needs besides the logits."""
-    return _C.cross_entropy_forward(logits, target, weight, ignore_index, label_smoothing,
-                                    reduction)
-
-
-def cross_entropy_backward(grad_loss, logits, target, weight, lse, ignore_index, label_smoothing,
-                           reduction):
-    return _C.cross_entropy_backward(grad_loss, logits, target, weight, lse, ignore_index,
-                                     label_smoothing, reduction)
-
-
-def nll_loss_forward(logp, target, weight, ignore_index, reduction):
-    return _C.nll_loss_forward(logp, target, weight, ignore_index, reduction)
+# cross_entropy_forward(logits, target, weight, ignore_index, label_smoothing, reduction)
+# -> (loss, per-row log-sum-exp): the lse is all backward needs besides the logits
+cross_entropy_forward = _C.cross_entropy_forward
+cross_entropy_backward = _C.cross_entropy_backward
+nll_loss_forward = _C.nll_loss_forward
 
 
 def nll_loss_backward(grad_loss, logp, target, weight, ignore_index, reduction):

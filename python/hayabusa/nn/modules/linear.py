@@ -41,7 +41,10 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input):
-        return linalg.linear(input, self.weight, self.bias)
+        # self.weight and self.bias, without the trip through Module.__getattr__
+        # (parameters live in _parameters, never in the instance dict)
+        params = self._parameters
+        return linalg.linear(input, params["weight"], params["bias"])
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
