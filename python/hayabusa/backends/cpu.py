@@ -230,3 +230,44 @@ def may_share_memory(a, b):
 def indices_like(a):
     """Broadcastable index arrays for every position of a (the other axes of a scatter)."""
     return np.indices(a.shape, sparse=True)
+
+
+# ------------------------------------------------- nn surface: losses, init
+errstate = np.errstate
+
+
+def truncated_normal(gen, shape, dt, mean, std, a, b, mass):
+    """N(mean, std) restricted to [a, b] by rejection, as torch.nn.init.trunc_normal_: normal
+    proposals when the interval holds more than 30% of the mass, else uniform proposals on
+    [a, b] accepted with probability pdf(x) / max pdf."""
+    if mass > 0.3:
+        out = gen.normal(shape, np.float64, mean, std)
+        rejected = (out < a) | (out > b)
+        while rejected.any():
+            out[rejected] = gen.normal(int(rejected.sum()), np.float64, mean, std)
+            rejected = (out < a) | (out > b)
+        return out.astype(dt)
+    mode = max(a, min(mean, b))
+    log_peak = -0.5 * ((mode - mean) / std) ** 2
+    out = np.empty(shape, np.float64)
+    pending = np.ones(shape, bool)
+    while pending.any():
+        n = int(pending.sum())
+        candidates = gen.uniform(n, np.float64, a, b)
+        log_pdf = -0.5 * ((candidates - mean) / std) ** 2 - log_peak
+        accept = np.log(gen.uniform(n, np.float64)) <= log_pdf
+        where = np.flatnonzero(pending)[accept]
+        out.flat[where] = candidates[accept]
+        pending.flat[where] = False
+    return out.astype(dt)
+
+
+def orthonormal(gen, rows, cols, dt):
+    """A (rows, cols) matrix with orthonormal rows or columns (whichever are fewer), from the
+    QR of a Gaussian matrix with R's diagonal signs folded into Q (Haar-distributed)."""
+    flat = gen.normal((rows, cols), np.float64)
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q *= np.sign(np.diag(r))
+    return (q.T if rows < cols else q).astype(dt)
