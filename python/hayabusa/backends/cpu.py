@@ -271,3 +271,32 @@ def orthonormal(gen, rows, cols, dt):
     q, r = np.linalg.qr(flat)
     q *= np.sign(np.diag(r))
     return (q.T if rows < cols else q).astype(dt)
+
+
+def total_norm(arrays, p):
+    """The p-norm of all the arrays' elements together, as a Python float (NaN propagates)."""
+    if not arrays:
+        return 0.0
+    if p == 2:
+        return float(np.sqrt(np.sum([np.vdot(a, a) for a in arrays], dtype=np.float64)))
+    abs_arrays = [np.abs(a) for a in arrays]
+    if p == np.inf or p == -np.inf:
+        pick = np.max if p > 0 else np.min
+        return float(pick([pick(a) for a in abs_arrays]))
+    if p == 0:
+        return float(sum(np.count_nonzero(a) for a in arrays))
+    if p == 1:
+        return float(np.sum([a.sum(dtype=np.float64) for a in abs_arrays]))
+    return float(np.sum([np.sum(a ** p, dtype=np.float64) for a in abs_arrays]) ** (1.0 / p))
+
+
+def scale_(arrays, factor):
+    """a *= factor for every array, in place, in each array's own dtype."""
+    for a in arrays:
+        np.multiply(a, a.dtype.type(factor), out=a)
+
+
+def clip_(arrays, low, high):
+    """Clamp every array to [low, high] in place (high wins where low > high, as PyTorch)."""
+    for a in arrays:
+        np.minimum(np.maximum(a, low, out=a), high, out=a)
