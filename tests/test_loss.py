@@ -575,3 +575,19 @@ def test_losses_match_torch(name, kwargs, rng):
     for o, t in zip(ours, theirs):
         np.testing.assert_allclose(o.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-14)
     assert a.grad_fn.name() == b.grad_fn.name()
+
+
+def test_class_index_cross_entropy_edges():
+    # extreme logits: the fused kernel shifts by the row max
+    x = hb.tensor([[1e4, -1e4, 0.0], [-1e4, 1e4, 0.0]], requires_grad=True)
+    loss = F.cross_entropy(x, hb.tensor([1, 0]))
+    assert loss.item() == pytest.approx(2e4)
+    loss.backward()
+    np.testing.assert_allclose(x.grad.numpy(), [[0.5, -0.5, 0], [-0.5, 0.5, 0]], atol=1e-7)
+    empty = F.cross_entropy(hb.zeros(0, 3), hb.zeros(0, dtype=hb.int64))
+    assert np.isnan(empty.item())
+    assert F.cross_entropy(hb.zeros(0, 3), hb.zeros(0, dtype=hb.int64), reduction="none").shape == (0,)
+    # every target ignored: 'sum' is 0, and no gradient flows
+    y = hb.zeros(2, 3, requires_grad=True)
+    F.cross_entropy(y, hb.tensor([-100, -100]), reduction="sum").backward()
+    assert y.grad.abs().sum().item() == 0.0
