@@ -162,6 +162,8 @@ class CrossEntropyProbs(Function):
     'mean' divides by the number of rows (not by the weights), as PyTorch.
     """
 
+    # backward reads the target and weight arrays as they were
+    saved_inputs = (1, 2)
     # a slot, not __dict__: the name outlives what backward releases
     __slots__ = ("_torch_name",)
 
@@ -216,7 +218,7 @@ def _cross_entropy_probs(input, target, weight, ignore_index, reduction, label_s
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     _check_float_scores(input)
     class_dim = 0 if input.ndim == 1 else 1
-    x, t, dt = prepare_operands(input, target)
+    x, t, _ = prepare_operands(input, target)
     weight = _check_weight(weight, x, x.shape[class_dim], prefix="cross_entropy: ")
     return CrossEntropyProbs.apply(x, t, weight, class_dim=class_dim,
                                    smoothing=max(float(label_smoothing), 0.0), reduction=reduction)
