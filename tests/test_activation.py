@@ -93,3 +93,72 @@ def test_dropout_scales_and_masks_consistently():
     assert d(x) is x
     with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1"):
         hb.nn.Dropout(1.5)
+
+
+INPLACE = [
+    ("relu", lambda x: F.relu(x, inplace=True), lambda x: F.relu(x)),
+    ("relu6", lambda x: F.relu6(x, inplace=True), lambda x: F.hardtanh(x, 0.0, 6.0)),
+    ("leaky_relu", lambda x: F.leaky_relu(x, 0.1, inplace=True), lambda x: F.leaky_relu(x, 0.1)),
+    ("elu", lambda x: F.elu(x, 0.7, inplace=True), lambda x: F.elu(x, 0.7)),
+    ("silu", lambda x: F.silu(x, inplace=True), F.silu),
+    ("hardtanh", lambda x: F.hardtanh(x, -0.5, 2.0, inplace=True), lambda x: F.hardtanh(x, -0.5, 2.0)),
+    ("dropout", lambda x: F.dropout(x, 0.0, True, True), lambda x: x),
+]
+
+
+@pytest.mark.parametrize("name,inplace,reference", INPLACE, ids=[c[0] for c in INPLACE])
+def test_functional_inplace_forms(name, inplace, reference, rng):
+    a = rng.standard_normal(7) * 4
+    x = hb.tensor(a)
+    want = reference(hb.tensor(a)).numpy()
+    assert inplace(x) is x
+    np.testing.assert_array_equal(x.numpy(), want)
+    # through the graph: the in-place result of a non-leaf backpropagates as the out-of-place one
+    leaf = hb.tensor(a, dtype=hb.float64, requires_grad=True)
+    inplace(leaf * 1.0).sum().backward()
+    ref_leaf = hb.tensor(a, dtype=hb.float64, requires_grad=True)
+    reference(ref_leaf * 1.0).sum().backward()
+    np.testing.assert_array_equal(leaf.grad.numpy(), ref_leaf.grad.numpy())
+
+
+def test_inplace_modules_return_their_input():
+    for module in (hb.nn.ReLU(inplace=True), hb.nn.ReLU6(inplace=True), hb.nn.LeakyReLU(0.1, True),
+                   hb.nn.ELU(inplace=True), hb.nn.SiLU(inplace=True), hb.nn.Hardtanh(inplace=True)):
+        x = hb.tensor([-2.0, 0.5, 7.0])
+        assert module(x) is x
+    x = hb.ones(100)
+    y = hb.nn.Dropout(0.5, inplace=True)(x)
+    assert y is x and set(np.unique(x.numpy())) <= {0.0, 2.0}
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        F.relu(hb.ones(2, requires_grad=True), inplace=True)
+
+
+def test_dropout_p_one_and_module_errors():
+    x = hb.ones(4, requires_grad=True)
+    y = F.dropout(x, p=1.0)
+    y.sum().backward()
+    assert y.tolist() == [0.0] * 4 and x.grad.tolist() == [0.0] * 4
+    with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1, but got -0.1"):
+        F.dropout(x, p=-0.1)
+    with pytest.raises(AssertionError, match=r"max_val \(1.0\) must be greater than min_val \(2.0\)"):
+        hb.nn.Hardtanh(2.0, 1.0)
+    with pytest.raises(ValueError, match="min_val cannot be greater than max_val"):
+        F.hardtanh(x, 2.0, 1.0)
+    assert hb.nn.ReLU6()(hb.tensor([-1.0, 3.0, 7.0])).tolist() == [0.0, 3.0, 6.0]
+
+
+def test_activation_module_reprs():
+    # recorded from PyTorch 2.13
+    modules = {
+        "ReLU()": hb.nn.ReLU(), "ReLU(inplace=True)": hb.nn.ReLU(True),
+        "ReLU6(inplace=True)": hb.nn.ReLU6(True),
+        "LeakyReLU(negative_slope=0.2, inplace=True)": hb.nn.LeakyReLU(0.2, True),
+        "GELU(approximate='tanh')": hb.nn.GELU("tanh"), "ELU(alpha=0.5)": hb.nn.ELU(0.5),
+        "SiLU(inplace=True)": hb.nn.SiLU(inplace=True),
+        "Softplus(beta=2, threshold=10)": hb.nn.Softplus(2, 10),
+        "Hardtanh(min_val=-2, max_val=2)": hb.nn.Hardtanh(-2, 2), "Softmax(dim=None)": hb.nn.Softmax(),
+        "LogSoftmax(dim=-1)": hb.nn.LogSoftmax(-1), "Dropout(p=0.3, inplace=True)": hb.nn.Dropout(0.3, True),
+        "Sigmoid()": hb.nn.Sigmoid(), "Tanh()": hb.nn.Tanh(),
+    }
+    for text, module in modules.items():
+        assert repr(module) == text

@@ -46,3 +46,14 @@ def test_softmax_modules_and_methods(rng):
     assert hb.softmax(x, 1, dtype=hb.float64).dtype is hb.float64
     with pytest.raises(IndexError, match="Dimension out of range"):
         hb.softmax(x, 2)
+
+
+def test_functional_softmax_implicit_dim_warns_as_pytorch():
+    x = hb.tensor([[-2.0, -0.5, 0.0], [0.5, 3.0, 1.0]])
+    with pytest.warns(UserWarning, match="Implicit dimension choice for softmax has been deprecated"):
+        implicit = hb.nn.functional.softmax(x)
+    np.testing.assert_array_equal(implicit.numpy(), hb.softmax(x, 1).numpy())
+    with pytest.warns(UserWarning, match="Implicit dimension choice for log_softmax"):
+        hb.nn.LogSoftmax()(hb.zeros(2, 3, 4))
+    # dtype is keyword-only in the functional form's PyTorch signature position
+    assert hb.nn.functional.softmax(x, 1, dtype=hb.float64).dtype is hb.float64

@@ -65,3 +65,6 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
     from ._tensor_str import set_printoptions as _set
     _set(precision=precision, threshold=threshold, edgeitems=edgeitems, linewidth=linewidth,
          profile=profile, sci_mode=sci_mode)
+
+# ---- nn surface: vector norms (used by F.normalize and nn.utils.clip_grad_norm_)
+from .ops.norm import norm  # noqa: E402,F401

@@ -45,3 +45,8 @@ for _name, _fn in _METHODS.items():
 
 Tensor.T = property(shape.T)
 Tensor.mT = property(shape.mT)
+
+# vector norms (ops/norm.py)
+from .ops import norm as _norm  # noqa: E402
+
+Tensor.norm = _norm.norm

@@ -200,3 +200,73 @@ def may_share_memory(a, b):
 def indices_like(a):
     """Broadcastable index arrays for every position of a (the other axes of a scatter)."""
     return np.indices(a.shape, sparse=True)
+
+
+# ------------------------------------------------- nn surface: losses, init
+errstate = np.errstate
+
+
+def truncated_normal(gen, shape, dt, mean, std, a, b, mass):
+    """N(mean, std) restricted to [a, b] by rejection, as torch.nn.init.trunc_normal_: normal
+    proposals when the interval holds more than 30% of the mass, else uniform proposals on
+    [a, b] accepted with probability pdf(x) / max pdf."""
+    if mass > 0.3:
+        out = gen.normal(shape, np.float64, mean, std)
+        rejected = (out < a) | (out > b)
+        while rejected.any():
+            out[rejected] = gen.normal(int(rejected.sum()), np.float64, mean, std)
+            rejected = (out < a) | (out > b)
+        return out.astype(dt)
+    mode = max(a, min(mean, b))
+    log_peak = -0.5 * ((mode - mean) / std) ** 2
+    out = np.empty(shape, np.float64)
+    pending = np.ones(shape, bool)
+    while pending.any():
+        n = int(pending.sum())
+        candidates = gen.uniform(n, np.float64, a, b)
+        log_pdf = -0.5 * ((candidates - mean) / std) ** 2 - log_peak
+        accept = np.log(gen.uniform(n, np.float64)) <= log_pdf
+        where = np.flatnonzero(pending)[accept]
+        out.flat[where] = candidates[accept]
+        pending.flat[where] = False
+    return out.astype(dt)
+
+
+def orthonormal(gen, rows, cols, dt):
+    """A (rows, cols) matrix with orthonormal rows or columns (whichever are fewer), from the
+    QR of a Gaussian matrix with R's diagonal signs folded into Q (Haar-distributed)."""
+    flat = gen.normal((rows, cols), np.float64)
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q *= np.sign(np.diag(r))
+    return (q.T if rows < cols else q).astype(dt)
+
+
+def total_norm(arrays, p):
+    """The p-norm of all the arrays' elements together, as a Python float (NaN propagates)."""
+    if not arrays:
+        return 0.0
+    if p == 2:
+        return float(np.sqrt(np.sum([np.vdot(a, a) for a in arrays], dtype=np.float64)))
+    abs_arrays = [np.abs(a) for a in arrays]
+    if p == np.inf or p == -np.inf:
+        pick = np.max if p > 0 else np.min
+        return float(pick([pick(a) for a in abs_arrays]))
+    if p == 0:
+        return float(sum(np.count_nonzero(a) for a in arrays))
+    if p == 1:
+        return float(np.sum([a.sum(dtype=np.float64) for a in abs_arrays]))
+    return float(np.sum([np.sum(a ** p, dtype=np.float64) for a in abs_arrays]) ** (1.0 / p))
+
+
+def scale_(arrays, factor):
+    """a *= factor for every array, in place, in each array's own dtype."""
+    for a in arrays:
+        np.multiply(a, a.dtype.type(factor), out=a)
+
+
+def clip_(arrays, low, high):
+    """Clamp every array to [low, high] in place (high wins where low > high, as PyTorch)."""
+    for a in arrays:
+        np.minimum(np.maximum(a, low, out=a), high, out=a)

@@ -93,13 +93,14 @@ class Dropout(Function):
         return grad * self.mask * self.scale
 
 
-def dropout(x, p=0.5, training=True, generator=None):
+def dropout(x, p=0.5, training=True, inplace=False):
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return x
-    gen = generator or default_generator
+    if inplace:
+        return x._inplace(dropout, p, training)
     if p == 1.0:
         return x * 0.0
-    mask = gen._impl.bernoulli(1.0 - p, x.shape, x._data.dtype)
+    mask = default_generator._impl.bernoulli(1.0 - p, x.shape, x._data.dtype)
     return Dropout.apply(x, mask=mask, scale=1.0 / (1.0 - p))

@@ -220,7 +220,17 @@ def flatten(x, start_dim=0, end_dim=-1):
 
 def unflatten(x, dim, sizes):
     d = normalize_dim(dim, x.ndim)
-    return reshape(x, x.shape[:d] + _infer_shape(tuple(sizes), x.shape[d]) + x.shape[d + 1:])
+    sizes = tuple(sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    try:
+        inferred = _infer_shape(sizes, x.shape[d])
+    except RuntimeError:
+        if sizes.count(-1) > 1:
+            raise
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
+                           f"size of dim {d} ({x.shape[d]}) in the input tensor") from None
+    return reshape(x, x.shape[:d] + inferred + x.shape[d + 1:])
 
 
 def permute(x, *dims):

@@ -1,2 +1,3 @@
-"""hayabusa.utils: data loading."""
+"""hayabusa.utils: data loading, hook handles."""
 from . import data  # noqa: F401
+from . import hooks  # noqa: F401

@@ -1,36 +1,41 @@
-"""Activation modules: thin wrappers over the fused activation kernels."""
-from ...ops import activation as A
-from ...ops import softmax as S
+"""Activation modules: each calls its functional form (fused C kernels underneath)."""
+from ...ops import activation as _act
+from .. import functional as F
 from .module import Module
 
 
-class _Inplace(Module):
+class ReLU(Module):
     def __init__(self, inplace=False):
         super().__init__()
         self.inplace = inplace
+
+    def forward(self, input):
+        return input.relu_() if self.inplace else _act.relu(input)
 
     def extra_repr(self):
         return "inplace=True" if self.inplace else ""
 
 
-class ReLU(_Inplace):
-    def forward(self, input):
-        return input.relu_() if self.inplace else A.relu(input)
-
-
 class Sigmoid(Module):
     def forward(self, input):
-        return A.sigmoid(input)
+        return _act.sigmoid(input)
 
 
 class Tanh(Module):
     def forward(self, input):
-        return A.tanh(input)
+        return _act.tanh(input)
 
 
-class SiLU(_Inplace):
+class SiLU(Module):
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
+
     def forward(self, input):
-        return A.silu(input)
+        return F.silu(input, inplace=self.inplace)
+
+    def extra_repr(self):
+        return "inplace=True" if self.inplace else ""
 
 
 class LeakyReLU(Module):
@@ -39,7 +44,7 @@ class LeakyReLU(Module):
         self.negative_slope, self.inplace = negative_slope, inplace
 
     def forward(self, input):
-        return A.leaky_relu(input, self.negative_slope)
+        return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self):
         return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
@@ -51,7 +56,7 @@ class GELU(Module):
         self.approximate = approximate
 
     def forward(self, input):
-        return A.gelu(input, self.approximate)
+        return F.gelu(input, approximate=self.approximate)
 
     def extra_repr(self):
         return f"approximate={self.approximate!r}"
@@ -63,7 +68,7 @@ class ELU(Module):
         self.alpha, self.inplace = alpha, inplace
 
     def forward(self, input):
-        return A.elu(input, self.alpha)
+        return F.elu(input, self.alpha, self.inplace)
 
     def extra_repr(self):
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
@@ -75,7 +80,7 @@ class Softplus(Module):
         self.beta, self.threshold = beta, threshold
 
     def forward(self, input):
-        return A.softplus(input, self.beta, self.threshold)
+        return F.softplus(input, self.beta, self.threshold)
 
     def extra_repr(self):
         return f"beta={self.beta}, threshold={self.threshold}"
@@ -84,15 +89,24 @@ class Softplus(Module):
 class Hardtanh(Module):
     def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
         super().__init__()
-        if min_val > max_val:
-            raise ValueError("min_val cannot be greater than max_val")
         self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
+        if self.max_val <= self.min_val:
+            raise AssertionError(
+                f"max_val ({self.max_val}) must be greater than min_val ({self.min_val})")
 
     def forward(self, input):
-        return A.hardtanh(input, self.min_val, self.max_val)
+        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self):
         return f"min_val={self.min_val}, max_val={self.max_val}" + (", inplace=True" if self.inplace else "")
+
+
+class ReLU6(Hardtanh):
+    def __init__(self, inplace=False):
+        super().__init__(0.0, 6.0, inplace)
+
+    def extra_repr(self):
+        return "inplace=True" if self.inplace else ""
 
 
 class Softmax(Module):
@@ -101,7 +115,7 @@ class Softmax(Module):
         self.dim = dim
 
     def forward(self, input):
-        return S.softmax(input, self.dim)
+        return F.softmax(input, self.dim, _stacklevel=5)
 
     def extra_repr(self):
         return f"dim={self.dim}"
@@ -113,7 +127,7 @@ class LogSoftmax(Module):
         self.dim = dim
 
     def forward(self, input):
-        return S.log_softmax(input, self.dim)
+        return F.log_softmax(input, self.dim, _stacklevel=5)
 
     def extra_repr(self):
         return f"dim={self.dim}"
@@ -122,12 +136,12 @@ class LogSoftmax(Module):
 class Dropout(Module):
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
-        if not 0.0 <= p <= 1.0:
+        if p < 0 or p > 1:
             raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
         self.p, self.inplace = p, inplace
 
     def forward(self, input):
-        return A.dropout(input, self.p, self.training)
+        return _act.dropout(input, self.p, self.training, self.inplace)
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
