@@ -12,7 +12,9 @@ cnp.import_array()
 
 include "common.pxi"
 include "isa.pxi"
+include "threads.pxi"
 include "gemm.pxi"
+include "binary.pxi"
 include "reduce.pxi"
 include "optim.pxi"
 include "activation.pxi"

@@ -121,6 +121,34 @@ def test_long_sum_is_accurate(isa, dtype):
     np.testing.assert_allclose(out3, ref, rtol=2e-7 if dtype == np.float32 else 1e-14)
 
 
+@pytest.mark.parametrize("n", [2 * 65536, 2 * 65536 + 5, 3_000_001])
+def test_one_long_sum_in_chunks_is_exact_and_independent_of_threads(isa, n):
+    """A full reduction is cut into chunks (whose size depends only on n) summed in
+    parallel: as accurate as one pairwise sum, and the same bits on any thread count."""
+    rng = np.random.default_rng(n)
+    x = rng.standard_normal(n).astype(np.float32) + 0.5
+    ref = math.fsum(x.astype(np.float64))
+    before = _C.get_num_threads()
+    results = []
+    try:
+        for threads in (1, 2, 3):
+            _C.set_num_threads(threads)
+            total, mean = np.empty((), np.float32), np.empty((), np.float32)
+            _C.reduce_sum(x, total, 0)
+            _C.reduce_mean(x, mean, 0)
+            results.append((total.item(), mean.item()))
+    finally:
+        _C.set_num_threads(before)
+    assert results[0] == results[1] == results[2]
+    assert abs(results[0][0] - ref) <= 2e-7 * abs(ref) + 1e-3
+    assert abs(results[0][1] - ref / n) <= 2e-7 * abs(ref / n) + 1e-9
+
+
+def test_set_num_threads_rejects_nonpositive():
+    with pytest.raises(RuntimeError, match="positive integer"):
+        _C.set_num_threads(0)
+
+
 def test_large_parallel_matches_numpy(isa):
     rng = np.random.default_rng(3)
     x = rng.standard_normal((300, 257, 5)).astype(np.float32)

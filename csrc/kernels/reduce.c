@@ -1,11 +1,13 @@
 /* Axis reductions: argument checks and the split across threads. The loops
  * are per instruction set (isa/reduce_impl.h). Work is split over the outputs
- * (outer * inner), never inside one output, so every result is computed in
- * the same order whatever the thread count. */
+ * (outer * inner), and a single long sum into chunks whose size depends only
+ * on its length, so every result is computed in the same order whatever the
+ * thread count. */
 #include <omp.h>
 #include "reduce.h"
 
 #define HB_DECLARE_REDUCE_ISA(T, suffix)                                                                        \
+    HB_DECLARE_ISA(double, hb_pairwise_sum_##suffix, (const T *x, int64_t n))                                  \
     HB_DECLARE_ISA(void, hb_sum_rows_##suffix, (const T *x, T *out, int64_t rows, int64_t n, int mean))        \
     HB_DECLARE_ISA(void, hb_sum_columns_##suffix,                                                               \
                    (const T *x, T *out, int64_t n, int64_t inner, int64_t j0, int64_t j1, int mean))            \
@@ -51,10 +53,40 @@ static int hb_bad_shape(int64_t outer, int64_t n, int64_t inner) {
         }                                                                                           \
     } while (0)
 
+/* A single sum of n elements (a full reduction) of at least twice
+ * HB_SUM_MIN_CHUNK is cut into at most HB_SUM_CHUNKS chunks, summed in
+ * parallel and added up in order: one output, yet all threads at work. */
+#define HB_SUM_CHUNKS 256
+#define HB_SUM_MIN_CHUNK 65536
+
+static int64_t hb_sum_chunk(int64_t n) {
+    int64_t chunk = (n + HB_SUM_CHUNKS - 1) / HB_SUM_CHUNKS;
+    chunk = chunk < HB_SUM_MIN_CHUNK ? HB_SUM_MIN_CHUNK : chunk;
+    return (chunk + 7) / 8 * 8;
+}
+
+#define HB_SUM_IN_CHUNKS(suffix, x, n, mean, out)                                                           \
+    do {                                                                                                   \
+        const int64_t chunk = hb_sum_chunk(n), chunks = ((n) + chunk - 1) / chunk;                         \
+        double partial[HB_SUM_CHUNKS];                                                                     \
+        HB_OMP_FOR(omp_get_max_threads() > 1 && !omp_in_parallel(), "omp parallel for schedule(static)",  \
+                   c, chunks, const int64_t lo = c * chunk;                                                \
+                   const int64_t len = (n) - lo < chunk ? (n) - lo : chunk;                                \
+                   partial[c] = HB_DISPATCH(hb_pairwise_sum_##suffix, ((x) + lo, len)););                  \
+        double s = 0.0;                                                                                    \
+        for (int64_t c = 0; c < chunks; c++)                                                               \
+            s += partial[c];                                                                               \
+        (out)[0] = mean ? s / (double)(n) : s;                                                             \
+    } while (0)
+
 #define HB_DEFINE_SUM(T, suffix, name, mean)                                                               \
     enum hb_status name(const T *x, T *out, int64_t outer, int64_t n, int64_t inner) {                    \
         if (hb_bad_shape(outer, n, inner) || ((!x || !out) && outer * inner > 0))                          \
             return HB_EINVAL;                                                                              \
+        if (outer == 1 && inner == 1 && n >= 2 * HB_SUM_MIN_CHUNK) {                                       \
+            HB_SUM_IN_CHUNKS(suffix, x, n, mean, out);                                                     \
+            return HB_OK;                                                                                  \
+        }                                                                                                  \
         HB_REDUCE_BODY(HB_DISPATCH(hb_sum_rows_##suffix, (x + r0 * n, out + r0, r1 - r0, n, mean)),        \
                        HB_DISPATCH(hb_sum_columns_##suffix,                                                \
                                    (x + o * n * inner, out + o * inner, n, inner, j0, j1, mean)));         \

@@ -24,6 +24,8 @@ static double HB_LOCAL(pairwise_sum)(const HB_T *x, int64_t n) {
 }
 #undef HB_PAIRWISE_BLOCK
 
+double HB_FN(hb_pairwise_sum)(const HB_T *x, int64_t n) { return HB_LOCAL(pairwise_sum)(x, n); }
+
 /* rows contiguous rows of n elements: out[r] = sum (or mean) of row r. */
 void HB_FN(hb_sum_rows)(const HB_T *x, HB_T *out, int64_t rows, int64_t n, int mean) {
     for (int64_t r = 0; r < rows; r++) {

@@ -6,12 +6,12 @@ reductions, optimizer updates) goes to our C kernels.
 """
 import numpy as np
 from numpy import (  # noqa: F401  (re-exported: the backend interface)
-    abs, add, arange, argsort, asarray, ascontiguousarray, broadcast_to, ceil, clip, concatenate,
+    abs, arange, argsort, asarray, ascontiguousarray, broadcast_to, ceil, clip, concatenate,
     cos, cumsum, empty, equal, exp, expm1, eye, floor, floor_divide, full, greater,
     greater_equal, isfinite, isinf, isnan, less, less_equal, linspace, log, log1p, logical_and,
-    logical_not, logical_or, logical_xor, maximum, minimum, multiply, negative, not_equal,
-    power, prod, remainder, round, sign, sin, sort, sqrt, square, stack, subtract,
-    take_along_axis, tanh, true_divide, where, zeros,
+    logical_not, logical_or, logical_xor, maximum, minimum, negative, not_equal,
+    power, prod, remainder, round, sign, sin, sort, sqrt, square, stack,
+    take_along_axis, tanh, where, zeros,
 )
 
 from .. import _C
@@ -24,6 +24,25 @@ _FLOATS = (np.float32, np.float64)
 def is_float_kernel_dtype(dt):
     """Whether the C kernels take this dtype (float32, float64)."""
     return dt == np.float32 or dt == np.float64
+
+
+# --------------------------------------------------------- elementwise arithmetic
+# Our threaded kernel where it takes the operands (float arrays of one shape, or
+# one of them a single repeated value), numpy's ufunc for everything else.
+def _binary(code, ufunc):
+    kernel = _C.binary
+
+    def fn(a, b):
+        out = kernel(code, a, b)
+        return ufunc(a, b) if out is NotImplemented else out
+    fn.__name__ = ufunc.__name__
+    return fn
+
+
+add = _binary(_C.BINARY_OPS["add"], np.add)
+subtract = _binary(_C.BINARY_OPS["sub"], np.subtract)
+multiply = _binary(_C.BINARY_OPS["mul"], np.multiply)
+true_divide = _binary(_C.BINARY_OPS["div"], np.true_divide)
 
 
 def ones(shape, dtype=float):
@@ -54,6 +73,12 @@ def put_along_axis(dst, index, values, axis):
 
 # ----------------------------------------------------------------- reductions
 def sum(a, axis=None, keepdims=False, dtype=None):
+    if (axis is None and dtype is None and not keepdims and a.dtype.type in _FLOATS
+            and a.flags.c_contiguous):
+        # everything into one value: the kernel splits one long sum across threads
+        out = np.empty((), a.dtype)
+        _C.reduce_sum(a.reshape(-1), out, 0)
+        return out
     if (dtype is None and type(axis) is int and a.dtype.type in _FLOATS and a.ndim > 0
             and a.size > 0):
         out = np.empty(a.shape[:axis % a.ndim] + a.shape[axis % a.ndim + 1:], a.dtype)
