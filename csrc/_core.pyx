@@ -84,7 +84,7 @@ cdef class AccumulateGrad:
     reference cycle, one accumulator per leaf for all the graphs through it.
     """
     cdef object _variable
-    cdef public list _hooks
+    cdef public object _hooks   # an OrderedDict: hook id -> hook(grad), as Tensor.register_hook adds them
     cdef object __weakref__
 
     def __init__(self, TensorBase variable):
@@ -94,11 +94,6 @@ cdef class AccumulateGrad:
     @property
     def variable(self):
         return self._variable()
-
-    def register_hook(self, hook):
-        if self._hooks is None:
-            self._hooks = []
-        self._hooks.append(hook)
 
     def name(self):
         return "AccumulateGrad"
@@ -133,7 +128,7 @@ cdef class FunctionBase:
     cdef public list _checks
     cdef public bint _released
     cdef public object _retained
-    cdef public list _hooks
+    cdef public object _hooks   # an OrderedDict: hook id -> hook(grad), as Tensor.register_hook adds them
     cdef object __weakref__
 
     @classmethod
@@ -203,10 +198,6 @@ cdef class FunctionBase:
         self.__dict__.clear()
         self._released = True
 
-    def register_hook(self, hook):
-        if self._hooks is None:
-            self._hooks = []
-        self._hooks.append(hook)
 
 
 # ---------------------------------------------------------------------- engine
@@ -231,8 +222,8 @@ cdef dict _dependencies(list roots):
     return deps
 
 
-cdef object _apply_hooks(list hooks, object grad):
-    for hook in hooks:
+cdef object _apply_hooks(object hooks, object grad):
+    for hook in list(hooks.values()):
         result = hook(wrap(grad))
         if result is not None:
             grad = (<TensorBase?>result)._data

@@ -327,3 +327,44 @@ def test_leaf_grad_from_a_fused_kernel_is_kept_and_correct():
     np.testing.assert_allclose(lin.weight.grad.numpy(), np.tile(x.numpy().sum(0), (2, 1)), rtol=1e-5)
     np.testing.assert_allclose(lin.bias.grad.numpy(), np.full(2, 5.0), rtol=1e-6)
     assert lin.weight.grad.numpy().flags.c_contiguous and lin.weight.grad.numpy().flags.writeable
+
+
+def test_register_hook_returns_a_handle_that_removes_it():
+    x = hb.ones(3, requires_grad=True)
+    seen = []
+    handle = x.register_hook(lambda g: seen.append(1))
+    (x * 2).sum().backward()
+    handle.remove()
+    (x * 2).sum().backward()
+    assert seen == [1]
+    y = x * 3
+    h = y.register_hook(lambda g: g * 10)
+    h.remove()
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.full(3, 7.0, np.float32))
+
+
+def test_node_names_outlive_backward():
+    x = hb.randn(3, requires_grad=True)
+    y = hb.relu(x)
+    y.sum().backward()
+    assert y.grad_fn.name() == "ReluBackward0"
+
+
+def test_deepcopy_of_leaves_and_models():
+    import copy
+    model = hb.nn.Sequential(hb.nn.Linear(3, 2), hb.nn.ReLU(), hb.nn.Linear(2, 1))
+    model(hb.randn(4, 3)).sum().backward()
+    twin = copy.deepcopy(model)
+    for (name, p), (_, q) in zip(model.named_parameters(), twin.named_parameters()):
+        assert type(q) is type(p) and q.requires_grad
+        np.testing.assert_array_equal(q.detach().numpy(), p.detach().numpy())
+        np.testing.assert_array_equal(q.grad.numpy(), p.grad.numpy())
+        assert not np.shares_memory(q.detach().numpy(), p.detach().numpy())
+    with hb.no_grad():
+        twin[0].weight.fill_(0.0)
+    assert model[0].weight.abs().sum().item() > 0
+    t = hb.tensor([1.0, 2.0])
+    assert copy.deepcopy(t).tolist() == [1.0, 2.0] and not copy.deepcopy(t).requires_grad
+    with pytest.raises(RuntimeError, match="graph leaves"):
+        copy.deepcopy(hb.ones(2, requires_grad=True) * 2)

@@ -6,6 +6,7 @@ out of place, then write it into this tensor's array, bump the version counter
 shared with its views, and (when recording) make the new node its grad_fn.
 """
 import numbers
+from collections import OrderedDict
 
 import numpy as np
 
@@ -172,10 +173,17 @@ class Tensor(TensorBase):
         return gf is not None and gf._retained is not None and gf._retained() is self
 
     def register_hook(self, hook):
-        """Calls hook(grad) when this tensor's gradient is computed; it may return a new grad."""
+        """Calls hook(grad) when this tensor's gradient is computed; it may return a new grad.
+        Returns a handle whose ``remove()`` unregisters the hook."""
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        _edge(self).register_hook(hook)
+        from .utils.hooks import RemovableHandle
+        node = _edge(self)
+        if node._hooks is None:
+            node._hooks = OrderedDict()  # weakly referable, for the handle
+        handle = RemovableHandle(node._hooks)
+        node._hooks[handle.id] = hook
+        return handle
 
     @property
     def _version_number(self):
@@ -247,6 +255,26 @@ class Tensor(TensorBase):
     # identity hashing (tensors define __eq__ elementwise), in C: optimizer
     # state and autograd bookkeeping hash tensors on every step
     __hash__ = object.__hash__
+
+    def __deepcopy__(self, memo):
+        """A copy with its own storage, requires_grad and a copied .grad (copy.deepcopy of a
+        model, as early stopping keeps its best weights); graph leaves only, as PyTorch."""
+        if not self.is_leaf:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
+                               "support the deepcopy protocol at the moment.")
+        if id(self) in memo:
+            return memo[id(self)]
+        import copy
+        data = _wrap(self._data.copy())
+        cls = type(self)
+        new = data if cls is Tensor else cls.__new__(cls, data, self._requires_grad)
+        new._requires_grad = self._requires_grad
+        memo[id(self)] = new
+        if self._grad is not None:
+            new._grad = copy.deepcopy(self._grad, memo)
+        if self.__dict__:
+            new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return new
 
     def __reduce_ex__(self, protocol):
         raise TypeError("hayabusa tensors are not pickled; use hayabusa.save / hayabusa.load")

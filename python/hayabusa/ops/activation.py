@@ -9,6 +9,9 @@ from ._util import cast
 class UnaryKernel(Function):
     """An activation computed by the backend's fused kernel; backward saves x or y, as it needs."""
 
+    # a slot, not __dict__: the op names the node after backward released what it saved
+    __slots__ = ("op",)
+
     def forward(self, x, op, p1, p2):
         self.op, self.p1, self.p2 = op, p1, p2
         y = self.be.unary_forward(op, x, p1, p2)
