@@ -18,6 +18,8 @@ cimport cython
 from cpython.ref cimport PyObject, Py_REFCNT
 from cpython.dict cimport PyDict_GetItem
 
+import traceback
+import warnings
 import weakref
 
 
@@ -36,6 +38,40 @@ def set_grad_mode(bint mode):
     cdef bint prev = _grad_enabled
     _grad_enabled = mode
     return prev
+
+
+# --------------------------------------------------------------- anomaly mode
+cdef bint _anomaly = False
+cdef bint _anomaly_check_nan = True
+
+
+def is_anomaly_enabled():
+    return _anomaly
+
+
+def is_anomaly_check_nan_enabled():
+    return _anomaly_check_nan
+
+
+def set_anomaly_mode(bint enabled, bint check_nan=True):
+    """Anomaly mode: nodes remember the forward stack that made them, and backward
+    raises at the first node whose gradients hold NaN (hayabusa.autograd.detect_anomaly)."""
+    global _anomaly, _anomaly_check_nan
+    _anomaly = enabled
+    _anomaly_check_nan = check_nan
+
+
+cdef int _check_anomaly(object node, tuple in_grads) except -1:
+    cdef Py_ssize_t i
+    for i in range(len(in_grads)):
+        g = in_grads[i]
+        if g is not None and bool((g != g).any()):
+            trace = getattr(node, "_anomaly_trace", None)
+            if trace:
+                warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that "
+                              f"caused the error:\n{''.join(trace)}", stacklevel=3)
+            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
+    return 0
 
 
 # -------------------------------------------------------------------- tensors
@@ -161,6 +197,8 @@ cdef class FunctionBase:
         node.next_functions = tuple([edge(<TensorBase>inputs[i]) if needs[i] else None
                                      for i in range(n)])
         result = wrap(out, True, node)
+        if _anomaly:
+            node._anomaly_trace = traceback.format_stack()[:-1]
         cdef list checks = []
         for i in node.saved_inputs:
             x = inputs[i]
@@ -325,6 +363,8 @@ def run_backward(roots, root_grads, bint retain_graph=False, dict capture=None):
                 raise RuntimeError(
                     f"function {node.name()} returned an incorrect number of gradients "
                     f"(expected {len(fn.next_functions)}, got {len(in_grads)})")
+            if _anomaly and _anomaly_check_nan:
+                _check_anomaly(node, in_grads)
             if not retain_graph:
                 node._release()
         for i in range(len(fn.next_functions)):

@@ -368,3 +368,33 @@ def test_deepcopy_of_leaves_and_models():
     assert copy.deepcopy(t).tolist() == [1.0, 2.0] and not copy.deepcopy(t).requires_grad
     with pytest.raises(RuntimeError, match="graph leaves"):
         copy.deepcopy(hb.ones(2, requires_grad=True) * 2)
+
+
+def test_detect_anomaly_names_the_node_that_made_nan():
+    x = hb.tensor([0.0, 1.0], requires_grad=True)
+    with pytest.warns(UserWarning, match="Anomaly Detection has been enabled"):
+        mode = hb.autograd.detect_anomaly()
+    with mode:
+        assert hb.is_anomaly_enabled()
+        y = (x / x).sum()
+        with pytest.warns(UserWarning, match=r"Error detected in DivBackward0(.|\n)*test_autograd"):
+            with pytest.raises(RuntimeError,
+                               match=r"Function 'DivBackward0' returned nan values in its 1th output"):
+                y.backward()
+    assert not hb.is_anomaly_enabled()
+    (x / x).sum().backward()  # outside the mode the NaN just flows into .grad
+    assert np.isnan(x.grad.numpy()).any()
+
+
+def test_set_detect_anomaly_and_check_nan_off():
+    x = hb.tensor([0.0, 1.0], requires_grad=True)
+    with hb.autograd.set_detect_anomaly(True, check_nan=False):
+        assert hb.is_anomaly_enabled() and not hb.is_anomaly_check_nan_enabled()
+        (x / x).sum().backward()
+    assert not hb.is_anomaly_enabled() and hb.is_anomaly_check_nan_enabled()
+    hb.autograd.set_detect_anomaly(True)
+    try:
+        with pytest.raises(RuntimeError, match="returned nan"):
+            hb.sqrt(x - 1).sum().backward()
+    finally:
+        hb.autograd.set_detect_anomaly(False)

@@ -25,6 +25,7 @@ from ._random import (  # noqa: E402
     Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state,
 )
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
+from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: E402
 from .ops.activation import relu, sigmoid, tanh  # noqa: E402
 from .ops.arith import (  # noqa: E402
     abs, add, ceil, clamp, cos, div, eq, exp, expm1, floor, ge, gt, isfinite, isinf, isnan, le,

@@ -4,9 +4,13 @@ from .._core import run_backward
 from .function import Function, _edge
 from .. import _grad_mode as grad_mode
 from .._grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .anomaly_mode import (  # noqa: F401
+    detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly,
+)
 
 __all__ = ["Function", "backward", "grad", "gradcheck", "no_grad", "enable_grad",
-           "set_grad_enabled", "is_grad_enabled", "inference_mode"]
+           "set_grad_enabled", "is_grad_enabled", "inference_mode", "detect_anomaly",
+           "set_detect_anomaly"]
 
 
 def _seed_gradients(tensors, grad_tensors, caller):
