@@ -230,3 +230,11 @@ def may_share_memory(a, b):
 def indices_like(a):
     """Broadcastable index arrays for every position of a (the other axes of a scatter)."""
     return np.indices(a.shape, sparse=True)
+
+
+# ------------------------------------------- more optimizers (fused C steps)
+adagrad_step = _C.adagrad_step
+adadelta_step = _C.adadelta_step
+rmsprop_step = _C.rmsprop_step
+adamax_step = _C.adamax_step
+nadam_step = _C.nadam_step
