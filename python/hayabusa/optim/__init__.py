@@ -7,3 +7,4 @@ from .adagrad import Adagrad  # noqa: F401
 from .adamax import Adamax  # noqa: F401
 from .nadam import NAdam  # noqa: F401
 from .rmsprop import RMSprop  # noqa: F401
+from . import lr_scheduler  # noqa: F401
