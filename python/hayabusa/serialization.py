@@ -140,14 +140,20 @@ def save(obj, f):
     as tuples, numpy integer and bool scalars as ints and bools."""
     if hasattr(f, "write"):
         _write(obj, f)
-        return
-    path = os.path.realpath(os.fspath(f))
+    else:
+        atomic_write(f, lambda out: _write(obj, out))
+
+
+def atomic_write(path, write):
+    """Calls write(file) on a new temporary file next to path, makes it durable and renames it over
+    path: readers see the old file or the new one, never a part of it."""
+    path = os.path.realpath(os.fspath(path))
     directory = os.path.dirname(path)
     temporary = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as out:
-            _write(obj, out)
+            write(out)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)

@@ -1,2 +1,2 @@
-"""hayabusa.utils: data loading."""
-from . import data  # noqa: F401
+"""hayabusa.utils: data loading; state dicts to and from .safetensors files."""
+from . import data, safetensors  # noqa: F401
