@@ -63,8 +63,9 @@ def inference(sizes, batch, act):
     return build
 
 
-def dataloader_epoch(n, features, batch, shuffle):
-    """One pass of a DataLoader over in-memory tensors (the tutorials' input pipeline)."""
+def dataloader_epoch(n, features, batch, shuffle, split=None):
+    """One pass of a DataLoader over in-memory tensors (the tutorials' input pipeline); split: the
+    fraction random_split keeps for training."""
     def build(engine):
         from importlib import import_module
         data = import_module(engine.__name__ + ".utils.data")
@@ -72,6 +73,8 @@ def dataloader_epoch(n, features, batch, shuffle):
         ds = data.TensorDataset(
             engine.from_numpy(rng.standard_normal((n, features)).astype(np.float32)),
             engine.from_numpy(rng.integers(0, 10, n).astype(np.int64)))
+        if split is not None:
+            ds, _ = data.random_split(ds, [split, 1 - split], generator=engine.Generator().manual_seed(0))
         loader = data.DataLoader(ds, batch_size=batch, shuffle=shuffle)
 
         def step():
@@ -133,6 +136,8 @@ WORKLOADS = {
     "cross-entropy fwd+bwd, 256x1000": softmax_cross_entropy(256, 1000),
     "DataLoader epoch (1024x8, batch 64, shuffled)": dataloader_epoch(1024, 8, 64, True),
     "DataLoader epoch (60000x784, batch 128)": dataloader_epoch(60000, 784, 128, False),
+    "DataLoader epoch (random_split 80% of 10000x32, batch 64, shuffled)":
+        dataloader_epoch(10000, 32, 64, True, split=0.8),
 }
 
 
