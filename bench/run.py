@@ -110,12 +110,12 @@ def softmax_cross_entropy(rows, classes):
     return build
 
 
-def adam_step_alone(sizes):
+def optimizer_step_alone(sizes, opt_name="Adam", **opt_kw):
     def build(engine):
         model = _mlp(engine, sizes, "ReLU")
         for p in model.parameters():
             p.grad = engine.ones_like(p)
-        opt = engine.optim.Adam(model.parameters(), lr=1e-3)
+        opt = getattr(engine.optim, opt_name)(model.parameters(), **{"lr": 1e-3, **opt_kw})
         return opt.step
     return build
 
@@ -130,7 +130,12 @@ WORKLOADS = {
     "tutorial classifier forward": inference([2, 3], 400, "ReLU"),
     "tiny MLP forward": inference([16, 32, 4], 32, "ReLU"),
     "MNIST MLP forward": inference([784, 256, 256, 10], 128, "ReLU"),
-    "Adam step alone (MNIST MLP parameters)": adam_step_alone([784, 256, 256, 10]),
+    "Adam step alone (MNIST MLP parameters)": optimizer_step_alone([784, 256, 256, 10]),
+    "RMSprop step alone (MNIST MLP, momentum, centered)":
+        optimizer_step_alone([784, 256, 256, 10], "RMSprop", momentum=0.9, centered=True),
+    "Adagrad step alone (MNIST MLP parameters)": optimizer_step_alone([784, 256, 256, 10], "Adagrad"),
+    "NAdam step alone (MNIST MLP parameters)": optimizer_step_alone([784, 256, 256, 10], "NAdam"),
+    "Adamax step alone (tiny MLP parameters)": optimizer_step_alone([16, 32, 4], "Adamax"),
     "elementwise fwd+bwd, 64 elements": elementwise(64),
     "elementwise fwd+bwd, 4M elements": elementwise(4 * 1024 * 1024),
     "cross-entropy fwd+bwd, 256x1000": softmax_cross_entropy(256, 1000),
