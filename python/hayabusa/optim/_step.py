@@ -5,11 +5,15 @@ from .._factories import tensor
 from .._grad_mode import enable_grad
 
 
-def new_step_counter():
-    """A parameter's step count, as torch.optim keeps it: a 0-d float tensor (float64 when that is
-    the default dtype, else float32), so state dicts have torch's structure."""
+def scalar_state(value):
+    """A per-parameter scalar of optimizer state, as torch.optim keeps one: a 0-d float tensor
+    (float64 when that is the default dtype, else float32), so state dicts have torch's structure."""
     dt = _dtype.float64 if _dtype.get_default_dtype() is _dtype.float64 else _dtype.float32
-    return tensor(0.0, dtype=dt)
+    return tensor(value, dtype=dt)
+
+
+def new_step_counter():
+    return scalar_state(0.0)
 
 
 def advance(states):

@@ -1,7 +1,7 @@
 """NAdam (momentum_decay, decoupled_weight_decay, maximize): one fused kernel call per group and
 dtype."""
 from .._factories import zeros_like
-from ._step import advance, call_closure, check_not_differentiable, new_step_counter
+from ._step import advance, call_closure, check_not_differentiable, new_step_counter, scalar_state
 from .optimizer import Optimizer
 
 
@@ -39,8 +39,7 @@ class NAdam(Optimizer):
                     state = self.state[p]
                     if not state:
                         state["step"] = new_step_counter()
-                        state["mu_product"] = new_step_counter()
-                        state["mu_product"]._data += 1
+                        state["mu_product"] = scalar_state(1.0)
                         state["exp_avg"] = zeros_like(p)
                         state["exp_avg_sq"] = zeros_like(p)
                     states.append(state)
