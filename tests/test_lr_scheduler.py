@@ -203,6 +203,9 @@ TORCH_CASES = [
     ("SGD", dict(lr=0.1), "ReduceLROnPlateau", dict(patience=2, factor=0.5, cooldown=1, min_lr=[0.01, 0.2])),
     ("SGD", dict(lr=0.1), "ReduceLROnPlateau", dict(mode="max", threshold_mode="abs", threshold=0.1, patience=1)),
     ("SGD", dict(lr=0.1), "ReduceLROnPlateau", dict(mode="max", threshold=0.01, eps=0.02)),
+    ("SGD", dict(lr=0.1), "MultiplicativeLR", dict(lr_lambda=lambda e: 0.9 + 0.01 * e)),
+    ("SGD", dict(lr=0.1), "ConstantLR", dict(factor=0.4, total_iters=4)),
+    ("SGD", dict(lr=0.1), "PolynomialLR", dict(total_iters=8, power=2.0)),
 ]
 
 
@@ -235,12 +238,13 @@ def test_matches_torch(case):
     assert ours == theirs
     assert our_groups == their_groups
     assert list(our_state) == list(their_state)
-    if case[2] != "LambdaLR":
+    if case[2] not in ("LambdaLR", "MultiplicativeLR"):
         assert our_state == their_state
 
 
 @pytest.mark.parametrize("case", [c for c in TORCH_CASES if c[2] in ("StepLR", "MultiStepLR", "ExponentialLR",
-                                                                     "CosineAnnealingLR", "LinearLR")],
+                                                                     "CosineAnnealingLR", "LinearLR", "ConstantLR",
+                                                                     "PolynomialLR")],
                          ids=lambda c: c[2])
 def test_closed_forms_match_torch(case):
     torch = pytest.importorskip("torch")
@@ -268,3 +272,68 @@ def test_a_torch_scheduler_state_dict_loads():
         sched.step()
         assert sched.get_last_lr() == tsched.get_last_lr()
         assert opt.param_groups[0]["momentum"] == topt.param_groups[0]["momentum"]
+
+
+def composite(engine, kind):
+    """Warm-up then cosine (SequentialLR), or two schedulers compounding (ChainedScheduler)."""
+    sched = engine.optim.lr_scheduler
+    params = [engine.nn.Parameter(engine.zeros(2)), engine.nn.Parameter(engine.zeros(2))]
+    opt = engine.optim.SGD([{"params": params[:1]}, {"params": params[1:], "lr": 0.5}], lr=0.1)
+    if kind == "SequentialLR":
+        parts = [sched.LinearLR(opt, start_factor=0.1, total_iters=4), sched.ConstantLR(opt, factor=0.5, total_iters=3),
+                 sched.CosineAnnealingLR(opt, T_max=10, eta_min=0.001)]
+        return opt, sched.SequentialLR(opt, parts, milestones=[4, 7])
+    return opt, sched.ChainedScheduler([sched.ExponentialLR(opt, gamma=0.9), sched.StepLR(opt, step_size=3, gamma=0.5)])
+
+
+@pytest.mark.parametrize("kind", ["SequentialLR", "ChainedScheduler"])
+def test_composite_schedulers_match_torch(kind):
+    torch = pytest.importorskip("torch")
+    runs = []
+    for engine in (hb, torch):
+        opt, sched = composite(engine, kind)
+        lrs = [sched.get_last_lr()]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for step in range(20):
+                opt.step()
+                sched.step()
+                lrs.append(sched.get_last_lr())
+                if step == 9:
+                    saved = sched.state_dict()
+        runs.append((lrs, saved))
+    assert runs[0][0] == runs[1][0]
+    assert list(runs[0][1]) == list(runs[1][1]) and runs[0][1]["_schedulers"] == runs[1][1]["_schedulers"]
+
+
+@pytest.mark.parametrize("kind", ["SequentialLR", "ChainedScheduler"])
+def test_composite_state_dict_resumes(kind):
+    opt, sched = composite(hb, kind)
+    for _ in range(6):
+        opt.step()
+        sched.step()
+    other_opt, other = composite(hb, kind)
+    other_opt.load_state_dict(opt.state_dict())
+    other.load_state_dict(sched.state_dict())
+    for _ in range(10):
+        for o, s in ((opt, sched), (other_opt, other)):
+            o.step()
+            s.step()
+        assert other.get_last_lr() == sched.get_last_lr()
+
+
+def test_more_scheduler_errors_as_torch():
+    with pytest.raises(ValueError, match="Constant multiplicative factor expected to be between 0 and 1."):
+        hb.optim.lr_scheduler.ConstantLR(sgd(), factor=2)
+    with pytest.raises(TypeError, match="lr_lambda should be a function, but got float"):
+        hb.optim.lr_scheduler.MultiplicativeLR(sgd(), lr_lambda=0.5)
+    opt = sgd()
+    with pytest.raises(ValueError, match="SequentialLR expects at least one scheduler, but got no scheduler."):
+        hb.optim.lr_scheduler.SequentialLR(opt, [], milestones=[])
+    parts = [hb.optim.lr_scheduler.StepLR(opt, 2), hb.optim.lr_scheduler.StepLR(opt, 3)]
+    with pytest.raises(ValueError, match="number of schedulers 2 and the number of milestones to be equal to 2"):
+        hb.optim.lr_scheduler.SequentialLR(opt, parts, milestones=[1, 2])
+    with pytest.raises(ValueError, match="ChainedScheduler does not support `ReduceLROnPlateau`"):
+        hb.optim.lr_scheduler.ChainedScheduler([hb.optim.lr_scheduler.ReduceLROnPlateau(opt)])
+    with pytest.raises(ValueError, match="expects all schedulers to belong to the same optimizer"):
+        hb.optim.lr_scheduler.ChainedScheduler([hb.optim.lr_scheduler.StepLR(sgd(), 2)], optimizer=opt)
