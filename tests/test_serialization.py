@@ -339,3 +339,33 @@ def test_save_through_a_symlink_replaces_the_target(tmp_path):
     os.symlink(target, link)
     hb.save([2], link)
     assert os.path.islink(link) and hb.load(target) == [2]
+
+
+@pytest.mark.parametrize("make", [
+    lambda opt: hb.optim.lr_scheduler.MultiStepLR(opt, milestones=[2, 4, 4], gamma=0.5),
+    lambda opt: hb.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=20),
+    lambda opt: hb.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=0),
+    lambda opt: hb.optim.lr_scheduler.SequentialLR(opt, [hb.optim.lr_scheduler.LinearLR(opt, total_iters=3),
+                                                         hb.optim.lr_scheduler.ExponentialLR(opt, 0.9)], [3]),
+], ids=["MultiStepLR", "OneCycleLR", "ReduceLROnPlateau", "SequentialLR"])
+def test_scheduler_state_through_a_checkpoint(tmp_path, make):
+    def setup():
+        opt = hb.optim.SGD([hb.nn.Parameter(hb.zeros(1))], lr=0.1, momentum=0.9)
+        return opt, make(opt)
+
+    def step(opt, sched, i):
+        opt.step()
+        sched.step(1.0) if isinstance(sched, hb.optim.lr_scheduler.ReduceLROnPlateau) else sched.step()
+
+    opt, sched = setup()
+    for i in range(5):
+        step(opt, sched, i)
+    hb.save({"optimizer": opt.state_dict(), "scheduler": sched.state_dict()}, tmp_path / "s.ckpt")
+    other_opt, other = setup()
+    state = hb.load(tmp_path / "s.ckpt")
+    other_opt.load_state_dict(state["optimizer"])
+    other.load_state_dict(state["scheduler"])
+    for i in range(5, 12):
+        step(opt, sched, i)
+        step(other_opt, other, i)
+        assert other.get_last_lr() == sched.get_last_lr()
