@@ -63,8 +63,9 @@ def inference(sizes, batch, act):
     return build
 
 
-def dataloader_epoch(n, features, batch, shuffle):
-    """One pass of a DataLoader over in-memory tensors (the tutorials' input pipeline)."""
+def dataloader_epoch(n, features, batch, shuffle, split=None):
+    """One pass of a DataLoader over in-memory tensors (the tutorials' input pipeline); split: the
+    fraction random_split keeps for training."""
     def build(engine):
         from importlib import import_module
         data = import_module(engine.__name__ + ".utils.data")
@@ -72,6 +73,8 @@ def dataloader_epoch(n, features, batch, shuffle):
         ds = data.TensorDataset(
             engine.from_numpy(rng.standard_normal((n, features)).astype(np.float32)),
             engine.from_numpy(rng.integers(0, 10, n).astype(np.int64)))
+        if split is not None:
+            ds, _ = data.random_split(ds, [split, 1 - split], generator=engine.Generator().manual_seed(0))
         loader = data.DataLoader(ds, batch_size=batch, shuffle=shuffle)
 
         def step():
@@ -107,12 +110,12 @@ def softmax_cross_entropy(rows, classes):
     return build
 
 
-def adam_step_alone(sizes):
+def optimizer_step_alone(sizes, opt_name="Adam", **opt_kw):
     def build(engine):
         model = _mlp(engine, sizes, "ReLU")
         for p in model.parameters():
             p.grad = engine.ones_like(p)
-        opt = engine.optim.Adam(model.parameters(), lr=1e-3)
+        opt = getattr(engine.optim, opt_name)(model.parameters(), **{"lr": 1e-3, **opt_kw})
         return opt.step
     return build
 
@@ -127,12 +130,19 @@ WORKLOADS = {
     "tutorial classifier forward": inference([2, 3], 400, "ReLU"),
     "tiny MLP forward": inference([16, 32, 4], 32, "ReLU"),
     "MNIST MLP forward": inference([784, 256, 256, 10], 128, "ReLU"),
-    "Adam step alone (MNIST MLP parameters)": adam_step_alone([784, 256, 256, 10]),
+    "Adam step alone (MNIST MLP parameters)": optimizer_step_alone([784, 256, 256, 10]),
+    "RMSprop step alone (MNIST MLP, momentum, centered)":
+        optimizer_step_alone([784, 256, 256, 10], "RMSprop", momentum=0.9, centered=True),
+    "Adagrad step alone (MNIST MLP parameters)": optimizer_step_alone([784, 256, 256, 10], "Adagrad"),
+    "NAdam step alone (MNIST MLP parameters)": optimizer_step_alone([784, 256, 256, 10], "NAdam"),
+    "Adamax step alone (tiny MLP parameters)": optimizer_step_alone([16, 32, 4], "Adamax"),
     "elementwise fwd+bwd, 64 elements": elementwise(64),
     "elementwise fwd+bwd, 4M elements": elementwise(4 * 1024 * 1024),
     "cross-entropy fwd+bwd, 256x1000": softmax_cross_entropy(256, 1000),
     "DataLoader epoch (1024x8, batch 64, shuffled)": dataloader_epoch(1024, 8, 64, True),
     "DataLoader epoch (60000x784, batch 128)": dataloader_epoch(60000, 784, 128, False),
+    "DataLoader epoch (random_split 80% of 10000x32, batch 64, shuffled)":
+        dataloader_epoch(10000, 32, 64, True, split=0.8),
 }
 
 

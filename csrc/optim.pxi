@@ -19,6 +19,47 @@ cdef extern from "optim.h":
     int hb_adam_step_f64(double **params, const double **grads, double **exp_avgs, double **exp_avg_sqs,
                          double **max_exp_avg_sqs, const int64_t *sizes, const int64_t *steps, int64_t count,
                          const hb_adam_options *opt) nogil
+    struct hb_adagrad_options:
+        double lr, lr_decay, weight_decay, eps
+        int maximize
+    struct hb_adadelta_options:
+        double lr, rho, eps, weight_decay
+        int maximize
+    struct hb_rmsprop_options:
+        double lr, alpha, eps, weight_decay, momentum
+        int centered, maximize
+    struct hb_adamax_options:
+        double lr, beta1, beta2, eps, weight_decay
+        int maximize
+    struct hb_nadam_options:
+        double lr, beta1, beta2, eps, weight_decay, momentum_decay
+        int decoupled_weight_decay, maximize
+    int hb_adagrad_step_f32(float **params, const float **grads, float **state_sums, const int64_t *sizes,
+                            const int64_t *steps, int64_t count, const hb_adagrad_options *opt) nogil
+    int hb_adagrad_step_f64(double **params, const double **grads, double **state_sums, const int64_t *sizes,
+                            const int64_t *steps, int64_t count, const hb_adagrad_options *opt) nogil
+    int hb_adadelta_step_f32(float **params, const float **grads, float **square_avgs, float **acc_deltas,
+                             const int64_t *sizes, int64_t count, const hb_adadelta_options *opt) nogil
+    int hb_adadelta_step_f64(double **params, const double **grads, double **square_avgs, double **acc_deltas,
+                             const int64_t *sizes, int64_t count, const hb_adadelta_options *opt) nogil
+    int hb_rmsprop_step_f32(float **params, const float **grads, float **square_avgs, float **grad_avgs,
+                            float **momentum_buffers, const int64_t *sizes, int64_t count,
+                            const hb_rmsprop_options *opt) nogil
+    int hb_rmsprop_step_f64(double **params, const double **grads, double **square_avgs, double **grad_avgs,
+                            double **momentum_buffers, const int64_t *sizes, int64_t count,
+                            const hb_rmsprop_options *opt) nogil
+    int hb_adamax_step_f32(float **params, const float **grads, float **exp_avgs, float **exp_infs,
+                           const int64_t *sizes, const int64_t *steps, int64_t count,
+                           const hb_adamax_options *opt) nogil
+    int hb_adamax_step_f64(double **params, const double **grads, double **exp_avgs, double **exp_infs,
+                           const int64_t *sizes, const int64_t *steps, int64_t count,
+                           const hb_adamax_options *opt) nogil
+    int hb_nadam_step_f32(float **params, const float **grads, float **exp_avgs, float **exp_avg_sqs,
+                          const int64_t *sizes, const int64_t *steps, const double *mu_products, int64_t count,
+                          const hb_nadam_options *opt) nogil
+    int hb_nadam_step_f64(double **params, const double **grads, double **exp_avgs, double **exp_avg_sqs,
+                          const int64_t *sizes, const int64_t *steps, const double *mu_products, int64_t count,
+                          const hb_nadam_options *opt) nogil
 
 
 cdef str _hparam(double v):
@@ -259,3 +300,318 @@ def adam_step(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, doub
     finally:
         free(ptrs)
         free(sizes)
+
+
+# --- Adagrad, Adadelta, RMSprop, Adamax, NAdam: shared checks, then one C call each ---
+
+cdef list _optional_list(object seq, str name, Py_ssize_t count, bint wanted, str when):
+    """seq as a list of `count` arrays when `wanted`, else None (and seq must be None)."""
+    if wanted:
+        if seq is None:
+            raise ValueError(f"{name} must be a list of arrays when {when}")
+        return _array_list(seq, name, count)
+    if seq is not None:
+        raise ValueError(f"{name} must be None unless {when}")
+    return None
+
+
+cdef int _check_group(list ps, list others, tuple names) except -2:
+    """Checks params (one float dtype, C-contiguous, writable) and, index by
+    index, each list in `others` against them (a None list is absent):
+    others[0] is the grads (read-only; a non-contiguous one is copied), the
+    rest are states updated in place. names: "params", then one per list.
+    Replaces the items by the checked arrays; returns the dtype (-1 for no
+    params)."""
+    cdef Py_ssize_t i, k
+    cdef int dtype = -1
+    cdef cnp.ndarray p
+    cdef list row
+    for i in range(len(ps)):
+        p = _check_param(ps[i], i, dtype)
+        dtype = cnp.PyArray_TYPE(p)
+        ps[i] = p
+        row = [p]
+        for k in range(len(others)):
+            if others[k] is None:
+                row.append(None)
+                continue
+            others[k][i] = _check_like(others[k][i], p, names[k + 1], i, k > 0)
+            row.append(others[k][i])
+        _check_disjoint(row, names, i)
+    return dtype
+
+
+cdef list _step_counts(object steps, Py_ssize_t count):
+    """Each parameter's step count, already incremented for this step (int >= 1)."""
+    if not isinstance(steps, (list, tuple)):
+        raise TypeError(f"steps must be a list or tuple of ints, got {type(steps).__name__}")
+    if len(steps) != count:
+        raise ValueError(f"steps has {len(steps)} entries but params has {count}")
+    cdef list out = []
+    cdef Py_ssize_t i
+    for i in range(count):
+        if isinstance(steps[i], bool) or not hasattr(steps[i], "__index__"):
+            raise TypeError(f"steps[{i}] must be an int, got {type(steps[i]).__name__}")
+        out.append(steps[i].__index__())
+        if out[i] < 1:
+            raise ValueError(f"steps[{i}] must be >= 1 (the count after this step), got {out[i]}")
+    return out
+
+
+cdef class _Pointers:
+    """The C arguments of one call: the data pointers of list k at lists[k]
+    (NULL for an absent list), sizes[i], ints[i] (step counts) and doubles[i]."""
+    cdef void **ptrs
+    cdef void **lists[8]
+    cdef int64_t *sizes
+    cdef int64_t *ints
+    cdef double *doubles
+
+    def __cinit__(self, list arrays, Py_ssize_t count, list ints=None, list doubles=None):
+        if len(arrays) > 8:
+            raise ValueError("_Pointers: at most 8 lists")
+        self.ptrs = <void **>malloc((len(arrays) * count + 1) * sizeof(void *))
+        self.sizes = <int64_t *>malloc((2 * count + 1) * sizeof(int64_t))
+        self.doubles = <double *>malloc((count + 1) * sizeof(double))
+        if self.ptrs == NULL or self.sizes == NULL or self.doubles == NULL:
+            raise MemoryError("optimizer step: out of memory")
+        self.ints = self.sizes + count
+        cdef Py_ssize_t i, k
+        for k in range(len(arrays)):
+            self.lists[k] = self.ptrs + k * count if arrays[k] is not None else NULL
+            for i in range(count):
+                self.ptrs[k * count + i] = cnp.PyArray_DATA(<cnp.ndarray>arrays[k][i]) if arrays[k] is not None else NULL
+        for i in range(count):
+            self.sizes[i] = cnp.PyArray_SIZE(<cnp.ndarray>arrays[0][i])
+            self.ints[i] = ints[i] if ints is not None else 0
+            self.doubles[i] = doubles[i] if doubles is not None else 0.0
+
+    def __dealloc__(self):
+        free(self.ptrs)
+        free(self.sizes)
+        free(self.doubles)
+
+
+def adagrad_step(params, grads, state_sums, steps, double lr, double lr_decay, double weight_decay, double eps,
+                 bint maximize):
+    """One torch.optim.Adagrad step for every parameter, in one C call.
+
+    params, grads, state_sums: lists of arrays (float32 or float64, one dtype
+    per call); steps: each parameter's step count (int >= 1), already
+    incremented. Params and sums are updated in place and must be C-contiguous
+    and writable; grads are only read (a non-contiguous grad is copied first)."""
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {_hparam(lr)}")
+    if not 0.0 <= lr_decay:
+        raise ValueError(f"Invalid lr_decay value: {_hparam(lr_decay)}")
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {_hparam(weight_decay)}")
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {_hparam(eps)}")
+    cdef list ps = _array_list(params, "params", -1)
+    cdef Py_ssize_t count = len(ps)
+    cdef list lists = [ps, _array_list(grads, "grads", count), _array_list(state_sums, "state_sums", count)]
+    cdef int dtype = _check_group(ps, lists[1:], ("params", "grads", "state_sums"))
+    cdef list step_counts = _step_counts(steps, count)
+    if count == 0:
+        return
+    cdef hb_adagrad_options opt
+    opt.lr, opt.lr_decay, opt.weight_decay, opt.eps, opt.maximize = lr, lr_decay, weight_decay, eps, maximize
+    cdef _Pointers c = _Pointers(lists, count, step_counts)
+    cdef int status
+    with nogil:
+        if dtype == cnp.NPY_FLOAT:
+            status = hb_adagrad_step_f32(<float **>c.lists[0], <const float **>c.lists[1],
+                                         <float **>c.lists[2], c.sizes, c.ints, count, &opt)
+        else:
+            status = hb_adagrad_step_f64(<double **>c.lists[0], <const double **>c.lists[1],
+                                         <double **>c.lists[2], c.sizes, c.ints, count, &opt)
+    _check_status(status, "adagrad_step")
+
+
+def adadelta_step(params, grads, square_avgs, acc_deltas, double lr, double rho, double eps, double weight_decay,
+                  bint maximize):
+    """One torch.optim.Adadelta step for every parameter, in one C call.
+
+    params, grads, square_avgs, acc_deltas: lists of arrays (float32 or
+    float64, one dtype per call). Params and states are updated in place and
+    must be C-contiguous and writable; grads are only read (a non-contiguous
+    grad is copied first)."""
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {_hparam(lr)}")
+    if not 0.0 <= rho <= 1.0:
+        raise ValueError(f"Invalid rho value: {_hparam(rho)}")
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {_hparam(eps)}")
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {_hparam(weight_decay)}")
+    cdef list ps = _array_list(params, "params", -1)
+    cdef Py_ssize_t count = len(ps)
+    cdef list lists = [ps, _array_list(grads, "grads", count), _array_list(square_avgs, "square_avgs", count),
+                       _array_list(acc_deltas, "acc_deltas", count)]
+    cdef int dtype = _check_group(ps, lists[1:], ("params", "grads", "square_avgs", "acc_deltas"))
+    if count == 0:
+        return
+    cdef hb_adadelta_options opt
+    opt.lr, opt.rho, opt.eps, opt.weight_decay, opt.maximize = lr, rho, eps, weight_decay, maximize
+    cdef _Pointers c = _Pointers(lists, count)
+    cdef int status
+    with nogil:
+        if dtype == cnp.NPY_FLOAT:
+            status = hb_adadelta_step_f32(<float **>c.lists[0], <const float **>c.lists[1],
+                                          <float **>c.lists[2], <float **>c.lists[3], c.sizes, count, &opt)
+        else:
+            status = hb_adadelta_step_f64(<double **>c.lists[0], <const double **>c.lists[1],
+                                          <double **>c.lists[2], <double **>c.lists[3], c.sizes, count,
+                                          &opt)
+    _check_status(status, "adadelta_step")
+
+
+def rmsprop_step(params, grads, square_avgs, grad_avgs, momentum_buffers, double lr, double alpha, double eps,
+                 double weight_decay, double momentum, bint centered, bint maximize):
+    """One torch.optim.RMSprop step for every parameter, in one C call.
+
+    params, grads, square_avgs: lists of arrays (float32 or float64, one dtype
+    per call); grad_avgs: a list when centered, else None; momentum_buffers: a
+    list when momentum > 0, else None. Params and states are updated in place
+    and must be C-contiguous and writable; grads are only read (a
+    non-contiguous grad is copied first)."""
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {_hparam(lr)}")
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {_hparam(eps)}")
+    if not 0.0 <= momentum:
+        raise ValueError(f"Invalid momentum value: {_hparam(momentum)}")
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {_hparam(weight_decay)}")
+    if not 0.0 <= alpha:
+        raise ValueError(f"Invalid alpha value: {_hparam(alpha)}")
+    cdef list ps = _array_list(params, "params", -1)
+    cdef Py_ssize_t count = len(ps)
+    cdef list lists = [ps, _array_list(grads, "grads", count), _array_list(square_avgs, "square_avgs", count),
+                       _optional_list(grad_avgs, "grad_avgs", count, centered, "centered is True"),
+                       _optional_list(momentum_buffers, "momentum_buffers", count, momentum > 0, "momentum > 0")]
+    cdef int dtype = _check_group(ps, lists[1:],
+                                  ("params", "grads", "square_avgs", "grad_avgs", "momentum_buffers"))
+    if count == 0:
+        return
+    cdef hb_rmsprop_options opt
+    opt.lr, opt.alpha, opt.eps, opt.weight_decay, opt.momentum = lr, alpha, eps, weight_decay, momentum
+    opt.centered, opt.maximize = centered, maximize
+    cdef _Pointers c = _Pointers(lists, count)
+    cdef int status
+    with nogil:
+        if dtype == cnp.NPY_FLOAT:
+            status = hb_rmsprop_step_f32(<float **>c.lists[0], <const float **>c.lists[1],
+                                         <float **>c.lists[2], <float **>c.lists[3],
+                                         <float **>c.lists[4], c.sizes, count, &opt)
+        else:
+            status = hb_rmsprop_step_f64(<double **>c.lists[0], <const double **>c.lists[1],
+                                         <double **>c.lists[2], <double **>c.lists[3],
+                                         <double **>c.lists[4], c.sizes, count, &opt)
+    _check_status(status, "rmsprop_step")
+
+
+cdef int _check_betas(double beta1, double beta2) except -1:
+    if not 0.0 <= beta1 < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 0: {_hparam(beta1)}")
+    if not 0.0 <= beta2 < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 1: {_hparam(beta2)}")
+    return 0
+
+
+def adamax_step(params, grads, exp_avgs, exp_infs, steps, double lr, double beta1, double beta2, double eps,
+                double weight_decay, bint maximize):
+    """One torch.optim.Adamax step for every parameter, in one C call.
+
+    params, grads, exp_avgs, exp_infs: lists of arrays (float32 or float64,
+    one dtype per call); steps: each parameter's step count (int >= 1),
+    already incremented. Params and states are updated in place and must be
+    C-contiguous and writable; grads are only read (a non-contiguous grad is
+    copied first)."""
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {_hparam(lr)}")
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {_hparam(eps)}")
+    _check_betas(beta1, beta2)
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {_hparam(weight_decay)}")
+    cdef list ps = _array_list(params, "params", -1)
+    cdef Py_ssize_t count = len(ps)
+    cdef list lists = [ps, _array_list(grads, "grads", count), _array_list(exp_avgs, "exp_avgs", count),
+                       _array_list(exp_infs, "exp_infs", count)]
+    cdef int dtype = _check_group(ps, lists[1:], ("params", "grads", "exp_avgs", "exp_infs"))
+    cdef list step_counts = _step_counts(steps, count)
+    if count == 0:
+        return
+    cdef hb_adamax_options opt
+    opt.lr, opt.beta1, opt.beta2, opt.eps, opt.weight_decay = lr, beta1, beta2, eps, weight_decay
+    opt.maximize = maximize
+    cdef _Pointers c = _Pointers(lists, count, step_counts)
+    cdef int status
+    with nogil:
+        if dtype == cnp.NPY_FLOAT:
+            status = hb_adamax_step_f32(<float **>c.lists[0], <const float **>c.lists[1],
+                                        <float **>c.lists[2], <float **>c.lists[3], c.sizes, c.ints,
+                                        count, &opt)
+        else:
+            status = hb_adamax_step_f64(<double **>c.lists[0], <const double **>c.lists[1],
+                                        <double **>c.lists[2], <double **>c.lists[3], c.sizes, c.ints,
+                                        count, &opt)
+    _check_status(status, "adamax_step")
+
+
+def nadam_step(params, grads, exp_avgs, exp_avg_sqs, steps, mu_products, double lr, double beta1, double beta2,
+               double eps, double weight_decay, double momentum_decay, bint decoupled_weight_decay, bint maximize):
+    """One torch.optim.NAdam step for every parameter, in one C call.
+
+    params, grads, exp_avgs, exp_avg_sqs: lists of arrays (float32 or float64,
+    one dtype per call); steps: each parameter's step count (int >= 1),
+    already incremented; mu_products: each parameter's product of the momentum
+    schedule mu_1 * ... * mu_step, already including this step (a float in
+    [0, 1)). Params and states are updated in place and must be C-contiguous
+    and writable; grads are only read (a non-contiguous grad is copied first)."""
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {_hparam(lr)}")
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {_hparam(eps)}")
+    _check_betas(beta1, beta2)
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {_hparam(weight_decay)}")
+    if not 0.0 <= momentum_decay:
+        raise ValueError(f"Invalid momentum_decay value: {_hparam(momentum_decay)}")
+    cdef list ps = _array_list(params, "params", -1)
+    cdef Py_ssize_t count = len(ps)
+    cdef list lists = [ps, _array_list(grads, "grads", count), _array_list(exp_avgs, "exp_avgs", count),
+                       _array_list(exp_avg_sqs, "exp_avg_sqs", count)]
+    cdef int dtype = _check_group(ps, lists[1:], ("params", "grads", "exp_avgs", "exp_avg_sqs"))
+    cdef list step_counts = _step_counts(steps, count)
+    if not isinstance(mu_products, (list, tuple)):
+        raise TypeError(f"mu_products must be a list or tuple of floats, got {type(mu_products).__name__}")
+    if len(mu_products) != count:
+        raise ValueError(f"mu_products has {len(mu_products)} entries but params has {count}")
+    cdef list mus = []
+    cdef Py_ssize_t i
+    for i in range(count):
+        if isinstance(mu_products[i], bool) or not hasattr(mu_products[i], "__float__"):
+            raise TypeError(f"mu_products[{i}] must be a float, got {type(mu_products[i]).__name__}")
+        mus.append(float(mu_products[i]))
+        if not 0.0 <= mus[i] < 1.0:
+            raise ValueError(f"mu_products[{i}] must be in [0, 1), got {mus[i]!r}")
+    if count == 0:
+        return
+    cdef hb_nadam_options opt
+    opt.lr, opt.beta1, opt.beta2, opt.eps, opt.weight_decay = lr, beta1, beta2, eps, weight_decay
+    opt.momentum_decay, opt.decoupled_weight_decay, opt.maximize = momentum_decay, decoupled_weight_decay, maximize
+    cdef _Pointers c = _Pointers(lists, count, step_counts, mus)
+    cdef int status
+    with nogil:
+        if dtype == cnp.NPY_FLOAT:
+            status = hb_nadam_step_f32(<float **>c.lists[0], <const float **>c.lists[1],
+                                       <float **>c.lists[2], <float **>c.lists[3], c.sizes, c.ints,
+                                       c.doubles, count, &opt)
+        else:
+            status = hb_nadam_step_f64(<double **>c.lists[0], <const double **>c.lists[1],
+                                       <double **>c.lists[2], <double **>c.lists[3], c.sizes, c.ints,
+                                       c.doubles, count, &opt)
+    _check_status(status, "nadam_step")

@@ -176,3 +176,80 @@ def test_mixed_dtype_group(cls, rng):
     getattr(hb.optim, cls)([a, b], lr=0.1, **({"momentum": 0.9} if cls == "SGD" else {})).step()
     np.testing.assert_allclose(a.detach().numpy(), a0 - 0.1, rtol=1e-5)
     np.testing.assert_allclose(b.detach().numpy(), b0 - 0.1, rtol=1e-5)
+
+
+def test_add_param_group_as_torch():
+    a, b = hb.nn.Parameter(hb.zeros(2)), hb.nn.Parameter(hb.zeros(3))
+    with pytest.raises(TypeError, match="optimizer parameters need to be organized in ordered collections"):
+        hb.optim.SGD([{"params": {a, b}}], lr=0.1)
+    with pytest.raises(TypeError, match="optimizer can only optimize Tensors, but one of the params is int"):
+        hb.optim.SGD([1], lr=0.1)
+    with pytest.raises(TypeError, match="param_group must be a dict, but got <class 'list'>"):
+        hb.optim.SGD([a], lr=0.1).add_param_group([b])
+    with pytest.raises(ValueError, match="parameter group didn't specify a value of required optimization "
+                                         "parameter lr"):
+        hb.optim.SGD([a], lr=hb.optim.optimizer.required)
+    with pytest.raises(ValueError, match="can't optimize a non-leaf Tensor"):
+        hb.optim.SGD([a * 2], lr=0.1)
+    with pytest.warns(UserWarning, match="optimizer contains a parameter group with duplicate parameters"):
+        hb.optim.SGD([a, a], lr=0.1)
+    # (name, tensor) pairs, as model.named_parameters() gives them
+    opt = hb.optim.Adam([("w", a), ("b", b)], lr=0.1)
+    assert opt.param_groups[0]["param_names"] == ["w", "b"] and opt.param_groups[0]["params"] == [a, b]
+    assert opt.state_dict()["param_groups"][0]["param_names"] == ["w", "b"]
+    with pytest.raises(ValueError, match="cannot add param group without names to the optimizer"):
+        opt.add_param_group({"params": [hb.nn.Parameter(hb.zeros(1))]})
+    with pytest.raises(ValueError, match="Some param names are missing"):
+        hb.optim.SGD([("w", a), b], lr=0.1)
+    # a group's own options win over the defaults; the rest come from the defaults
+    opt = hb.optim.SGD([a], lr=0.1, momentum=0.9)
+    opt.add_param_group({"params": b, "lr": 0.5})
+    assert opt.param_groups[1]["lr"] == 0.5 and opt.param_groups[1]["momentum"] == 0.9
+    assert opt.param_groups[1]["params"] == [b]
+
+
+def test_add_param_group_like_torch_when_installed():
+    torch = pytest.importorskip("torch")
+    for make in [lambda m, ps: m.optim.SGD([{"params": ps[:1]}, {"params": ps[1:], "lr": 0.5}], lr=0.1,
+                                           momentum=0.9),
+                 lambda m, ps: m.optim.Adam(ps, lr=0.1, amsgrad=True),
+                 lambda m, ps: m.optim.RMSprop([{"params": ps, "centered": True}])]:
+        ours = make(hb, [hb.nn.Parameter(hb.zeros(2)), hb.nn.Parameter(hb.zeros(2))]).state_dict()
+        theirs = make(torch, [torch.nn.Parameter(torch.zeros(2)), torch.nn.Parameter(torch.zeros(2))]).state_dict()
+        assert ours == theirs
+
+
+def test_load_state_dict_as_torch():
+    p = hb.nn.Parameter(hb.ones(3, dtype=hb.float64))
+    opt = hb.optim.Adam([p], lr=0.1)
+    p.grad = hb.ones(3, dtype=hb.float64)
+    opt.step()
+    saved = opt.state_dict()
+    saved["param_groups"][0]["custom"] = "kept"
+    saved["state"][0]["exp_avg"] = hb.tensor([1.0, 2.0, 3.0], dtype=hb.float32)
+    q = hb.nn.Parameter(hb.ones(3, dtype=hb.float64))
+    other = hb.optim.Adam([q], lr=0.5)
+    other.param_groups[0]["extra"] = 1
+    other.load_state_dict(saved)
+    group = other.param_groups[0]
+    assert group["custom"] == "kept" and "extra" not in group and group["params"] == [q]
+    assert group is not saved["param_groups"][0]
+    state = other.state[q]
+    assert state["exp_avg"].dtype is hb.float64        # cast to the parameter's dtype
+    assert state["step"].dtype is hb.float32           # the step keeps its own
+    assert state["exp_avg_sq"] is not saved["state"][0]["exp_avg_sq"]
+    with pytest.raises(ValueError, match="loaded state dict has a different number of parameter groups"):
+        other.load_state_dict({"state": {}, "param_groups": []})
+    with pytest.raises(ValueError, match="loaded state dict contains a parameter group that doesn't match"):
+        other.load_state_dict({"state": {}, "param_groups": [{"params": [0, 1], "lr": 0.1}]})
+
+
+def test_zero_grad_set_to_none_false_keeps_a_zeroed_detached_grad():
+    w = hb.nn.Parameter(hb.ones(2))
+    (w * 3).sum().backward()
+    grad = w.grad
+    opt = hb.optim.SGD([w], lr=0.1)
+    opt.zero_grad(set_to_none=False)
+    assert w.grad is grad and w.grad.tolist() == [0.0, 0.0] and not w.grad.requires_grad
+    opt.zero_grad()
+    assert w.grad is None

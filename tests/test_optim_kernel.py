@@ -80,7 +80,7 @@ def adam_reference(params, grads, ms, vs, maxs, steps, lr, beta1, beta2, eps, we
         w = dt(1 - beta1)   # torch.lerp picks its form by the weight
         ms[i][...] = fma(w, g - ms[i], ms[i]) if abs(w) < 0.5 else fma(w - dt(1), g - ms[i], g)
         vs[i][...] = vs[i] * dt(beta2)
-        vs[i][...] = vs[i] + dt(1 - beta2) * g * g
+        vs[i][...] = fma(dt(1 - beta2) * g, g, vs[i])   # addcmul_: PyTorch's build contracts it
         step = steps[i]
         bias_correction1 = 1 - beta1 ** step
         bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
@@ -422,3 +422,382 @@ def test_fuzz_against_reference(shapes, dtype, seed, sgd_case, adam_case, lr, sc
     for g, w in zip(got_states, want_states):
         if g is not None:
             assert_close(g, w, dtype)
+
+
+# --- Adagrad, Adadelta, RMSprop, Adamax, NAdam ---
+# Each has a numpy reference (torch.optim's single-tensor code, op for op, in
+# the param dtype), a runner for the kernel and the reference, and the
+# torch.optim class with the same options.
+
+def torch_lerp(start, end, w):
+    return fma(w, end - start, start) if abs(w) < 0.5 else fma(w - type(w)(1), end - start, end)
+
+
+def adagrad_reference(params, grads, sums, steps, lr, lr_decay, weight_decay, eps, maximize):
+    for i, (p, g) in enumerate(zip(params, grads)):
+        dt = p.dtype.type
+        g = -g if maximize else g
+        if weight_decay != 0:
+            g = fma(p, dt(weight_decay), g)
+        sums[i][...] = fma(g, g, sums[i])
+        clr = lr / (1 + (steps[i] - 1) * lr_decay)
+        p[...] = p + dt(-clr) * g / (np.sqrt(sums[i]) + dt(eps))
+
+
+def adadelta_reference(params, grads, square_avgs, acc_deltas, lr, rho, eps, weight_decay, maximize):
+    for i, (p, g) in enumerate(zip(params, grads)):
+        dt = p.dtype.type
+        g = -g if maximize else g
+        if weight_decay != 0:
+            g = fma(p, dt(weight_decay), g)
+        square_avgs[i][...] = fma(dt(1 - rho) * g, g, square_avgs[i] * dt(rho))
+        std = np.sqrt(square_avgs[i] + dt(eps))
+        delta = np.sqrt(acc_deltas[i] + dt(eps)) / std * g
+        acc_deltas[i][...] = fma(dt(1 - rho) * delta, delta, acc_deltas[i] * dt(rho))
+        p[...] = fma(delta, dt(-lr), p)
+
+
+def rmsprop_reference(params, grads, square_avgs, grad_avgs, bufs, lr, alpha, eps, weight_decay, momentum,
+                      centered, maximize):
+    for i, (p, g) in enumerate(zip(params, grads)):
+        dt = p.dtype.type
+        g = -g if maximize else g
+        if weight_decay != 0:
+            g = fma(p, dt(weight_decay), g)
+        square_avgs[i][...] = fma(dt(1 - alpha) * g, g, square_avgs[i] * dt(alpha))
+        if centered:
+            grad_avgs[i][...] = torch_lerp(grad_avgs[i], g, dt(1 - alpha))
+            avg = np.sqrt(fma(-grad_avgs[i], grad_avgs[i], square_avgs[i]))
+        else:
+            avg = np.sqrt(square_avgs[i])
+        avg = avg + dt(eps)
+        if momentum > 0:
+            bufs[i][...] = bufs[i] * dt(momentum) + g / avg
+            p[...] = fma(bufs[i], dt(-lr), p)
+        else:
+            p[...] = p + dt(-lr) * g / avg
+
+
+def adamax_reference(params, grads, exp_avgs, exp_infs, steps, lr, beta1, beta2, eps, weight_decay, maximize):
+    for i, (p, g) in enumerate(zip(params, grads)):
+        dt = p.dtype.type
+        g = -g if maximize else g
+        if weight_decay != 0:
+            g = fma(p, dt(weight_decay), g)
+        exp_avgs[i][...] = torch_lerp(exp_avgs[i], g, dt(1 - beta1))
+        exp_infs[i][...] = np.maximum(exp_infs[i] * dt(beta2), np.abs(g) + dt(eps))
+        clr = lr / (1 - beta1 ** steps[i])
+        p[...] = p + dt(-clr) * exp_avgs[i] / exp_infs[i]
+
+
+def nadam_mu(beta1, momentum_decay, step):
+    return beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
+
+
+def nadam_reference(params, grads, exp_avgs, exp_avg_sqs, steps, mu_products, lr, beta1, beta2, eps, weight_decay,
+                    momentum_decay, decoupled, maximize):
+    for i, (p, g) in enumerate(zip(params, grads)):
+        dt = p.dtype.type
+        g = -g if maximize else g
+        if weight_decay != 0:
+            if decoupled:
+                p[...] = p * dt(1 - lr * weight_decay)
+            else:
+                g = fma(p, dt(weight_decay), g)
+        mu, mu_next = nadam_mu(beta1, momentum_decay, steps[i]), nadam_mu(beta1, momentum_decay, steps[i] + 1)
+        exp_avgs[i][...] = torch_lerp(exp_avgs[i], g, dt(1 - beta1))
+        exp_avg_sqs[i][...] = fma(dt(1 - beta2) * g, g, exp_avg_sqs[i] * dt(beta2))
+        denom = np.sqrt(exp_avg_sqs[i] / dt(1 - beta2 ** steps[i])) + dt(eps)
+        p[...] = p + dt(-lr * (1.0 - mu) / (1.0 - mu_products[i])) * g / denom
+        p[...] = p + dt((-lr * mu_next) / (1.0 - mu_products[i] * mu_next)) * exp_avgs[i] / denom
+
+
+class Adaptive:
+    """One optimizer's kernel, reference, state names and torch class, driven step by step."""
+
+    def __init__(self, name, kernel, reference, state_names, torch_name, torch_state, options):
+        self.name, self.kernel, self.reference = name, kernel, reference
+        self.state_names, self.torch_name, self.torch_state, self.options = (
+            state_names, torch_name, torch_state, options)
+
+    def states(self, params, case):
+        return {n: [np.zeros_like(p) for p in params] if present(case) else None
+                for n, present in self.state_names.items()}
+
+    def step(self, params, grads, states, step, case, lr, reference=False):
+        fn = self.reference if reference else self.kernel
+        fn(params, grads, *self.arguments(params, states, step, case, lr))
+
+    def arguments(self, params, states, step, case, lr):
+        count = len(params)
+        lists = [states[n] for n in self.state_names]
+        if self.name == "adagrad":
+            return (*lists, [step] * count, lr, case["lr_decay"], case["weight_decay"], 1e-10, case["maximize"])
+        if self.name == "adadelta":
+            return (*lists, lr, case["rho"], 1e-6, case["weight_decay"], case["maximize"])
+        if self.name == "rmsprop":
+            return (*lists, lr, case["alpha"], 1e-8, case["weight_decay"], case["momentum"], case["centered"],
+                    case["maximize"])
+        if self.name == "adamax":
+            return (*lists, [step] * count, lr, case["beta1"], 0.999, 1e-8, case["weight_decay"], case["maximize"])
+        # torch keeps NAdam's mu_product in a float32 tensor (the default scalar dtype)
+        product = np.float32(1)
+        for t in range(1, step + 1):
+            product = product * np.float32(nadam_mu(case["beta1"], case["momentum_decay"], t))
+        return (*lists, [step] * count, [float(product)] * count, lr, case["beta1"], 0.999, 1e-8,
+                case["weight_decay"], case["momentum_decay"], case["decoupled"], case["maximize"])
+
+    def torch_optimizer(self, torch, tparams, case, lr):
+        kw = {k: v for k, v in case.items() if k not in ("beta1", "decoupled")}
+        if "beta1" in case:
+            kw["betas"] = (case["beta1"], 0.999)
+        if "decoupled" in case:
+            kw["decoupled_weight_decay"] = case["decoupled"]
+        return getattr(torch.optim, self.torch_name)(tparams, lr=lr, foreach=False, **kw)
+
+
+ALWAYS = lambda case: True  # noqa: E731
+ADAPTIVE = {
+    "adagrad": Adaptive("adagrad", _C.adagrad_step, adagrad_reference, {"state_sums": ALWAYS}, "Adagrad",
+                        {"state_sums": "sum"},
+                        [dict(lr_decay=ld, weight_decay=wd, maximize=mx)
+                         for ld, wd, mx in [(0.0, 0.0, False), (0.05, 0.1, True), (0.0, 0.1, False)]]),
+    "adadelta": Adaptive("adadelta", _C.adadelta_step, adadelta_reference,
+                         {"square_avgs": ALWAYS, "acc_deltas": ALWAYS}, "Adadelta",
+                         {"square_avgs": "square_avg", "acc_deltas": "acc_delta"},
+                         [dict(rho=r, weight_decay=wd, maximize=mx)
+                          for r, wd, mx in [(0.9, 0.0, False), (0.5, 0.1, True), (0.99, 0.1, False)]]),
+    "rmsprop": Adaptive("rmsprop", _C.rmsprop_step, rmsprop_reference,
+                        {"square_avgs": ALWAYS, "grad_avgs": lambda c: c["centered"],
+                         "momentum_buffers": lambda c: c["momentum"] > 0}, "RMSprop",
+                        {"square_avgs": "square_avg", "grad_avgs": "grad_avg", "momentum_buffers": "momentum_buffer"},
+                        [dict(alpha=a, weight_decay=wd, momentum=m, centered=c, maximize=mx)
+                         for a, wd, m, c, mx in [(0.99, 0.0, 0.0, False, False), (0.99, 0.0, 0.9, False, True),
+                                                 (0.99, 0.1, 0.0, True, False), (0.3, 0.1, 0.9, True, True),
+                                                 (0.3, 0.0, 0.9, True, False), (0.99, 0.1, 0.9, False, False)]]),
+    "adamax": Adaptive("adamax", _C.adamax_step, adamax_reference, {"exp_avgs": ALWAYS, "exp_infs": ALWAYS},
+                       "Adamax", {"exp_avgs": "exp_avg", "exp_infs": "exp_inf"},
+                       [dict(beta1=b1, weight_decay=wd, maximize=mx)
+                        for b1, wd, mx in [(0.9, 0.0, False), (0.3, 0.1, True), (0.9, 0.1, True)]]),
+    "nadam": Adaptive("nadam", _C.nadam_step, nadam_reference, {"exp_avgs": ALWAYS, "exp_avg_sqs": ALWAYS},
+                      "NAdam", {"exp_avgs": "exp_avg", "exp_avg_sqs": "exp_avg_sq"},
+                      [dict(beta1=b1, weight_decay=wd, momentum_decay=md, decoupled=dc, maximize=mx)
+                       for b1, wd, md, dc, mx in [(0.9, 0.0, 4e-3, False, False), (0.3, 0.1, 4e-3, False, True),
+                                                  (0.9, 0.1, 0.1, True, False), (0.9, 0.1, 0.0, True, True)]]),
+}
+ADAPTIVE_CASES = [(name, case) for name, opt in ADAPTIVE.items() for case in opt.options]
+
+
+def adaptive_id(value):
+    return value if isinstance(value, str) else case_id(value)
+
+
+def run_adaptive(opt, params, grads_at, case, lr, steps=STEPS, reference=False):
+    states = opt.states(params, case)
+    for step in range(1, steps + 1):
+        opt.step(params, grads_at(step), states, step, case, lr, reference)
+    return states
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name, case", ADAPTIVE_CASES, ids=adaptive_id)
+def test_adaptive_matches_numpy_reference(isa, dtype, name, case):
+    opt = ADAPTIVE[name]
+    got, want = make_params(dtype), make_params(dtype)
+    got_states = run_adaptive(opt, got, lambda s: make_grads(got, s), case, 0.01)
+    want_states = run_adaptive(opt, want, lambda s: make_grads(want, s), case, 0.01, reference=True)
+    assert_close(got, want, dtype)
+    for n in opt.state_names:
+        if got_states[n] is not None:
+            assert_close(got_states[n], want_states[n], dtype)
+    assert not np.allclose(got[0], make_params(dtype)[0]), "the step did not move the params"
+
+
+# Against torch: the kernels are exact where torch's sqrt (MKL) is off by an
+# ulp, and RMSprop's first steps (g / sqrt(g * g * (1 - alpha))) magnify
+# that, so the results are compared relative to the parameters' scale.
+TORCH_SCALED_TOL = {"rmsprop": {np.float32: 2e-5, np.float64: 1e-13}}
+TORCH_SCALED_TOL_DEFAULT = {np.float32: 5e-7, np.float64: 1e-15}
+
+
+def assert_close_scaled(got, want, dtype, rel):
+    for a, b in zip(got, want):
+        assert a.shape == b.shape and a.dtype == b.dtype
+        if b.size:
+            np.testing.assert_allclose(a, b, rtol=0, atol=rel * max(1.0, float(np.max(np.abs(b)))))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name, case", ADAPTIVE_CASES, ids=adaptive_id)
+def test_adaptive_matches_torch(dtype, name, case):
+    torch = pytest.importorskip("torch")
+    opt = ADAPTIVE[name]
+    # without the big shape: torch's own threads stall on a busy machine, and the numpy reference
+    # tests cover the split across threads
+    params = make_params(dtype, SHAPES[:-1])
+    tparams = torch_params(params)
+    topt = opt.torch_optimizer(torch, tparams, case, 0.01)
+    states = opt.states(params, case)
+    for step in range(1, STEPS + 1):
+        grads = make_grads(params, step)
+        grads_before = [g.copy() for g in grads]
+        for tp, g in zip(tparams, grads):
+            tp.grad = torch.from_numpy(g.copy())
+        topt.step()
+        opt.step(params, grads, states, step, case, 0.01)
+        assert all((g == b).all() for g, b in zip(grads, grads_before)), "grads were modified"
+    rel = TORCH_SCALED_TOL.get(name, TORCH_SCALED_TOL_DEFAULT)[dtype]
+    assert_close_scaled(params, [tp.detach().numpy() for tp in tparams], dtype, rel)
+    for n, key in opt.torch_state.items():
+        if states[n] is not None:
+            assert_close_scaled(states[n], [topt.state[tp][key].numpy() for tp in tparams], dtype, rel)
+
+
+@pytest.mark.parametrize("name, case", ADAPTIVE_CASES, ids=adaptive_id)
+def test_adaptive_reference_is_torchs_order_of_operations(name, case, monkeypatch):
+    """Given torch's own sqrt, the numpy reference (which the kernels match
+    on every ISA) reproduces torch.optim bit for bit in float32: the same
+    operations in the same order, rounded the same way. (In float64 the
+    reference's fma is not exact: numpy has none.)"""
+    dtype = np.float32
+    torch = pytest.importorskip("torch")
+    if _C.get_isa() == "generic" or torch.backends.cpu.get_cpu_capability() not in ("AVX2", "AVX512"):
+        pytest.skip("the bit-exact comparison needs FMA on both sides")
+    opt = ADAPTIVE[name]
+    params = make_params(dtype, SHAPES[:-1])
+    tparams = torch_params(params)
+    topt = opt.torch_optimizer(torch, tparams, case, 0.01)
+    states = opt.states(params, case)
+    monkeypatch.setattr(np, "sqrt", lambda x: torch.from_numpy(np.ascontiguousarray(x)).sqrt().numpy())
+    for step in range(1, STEPS + 1):
+        grads = make_grads(params, step)
+        for tp, g in zip(tparams, grads):
+            tp.grad = torch.from_numpy(g.copy())
+        topt.step()
+        opt.step(params, grads, states, step, case, 0.01, reference=True)
+    for p, tp in zip(params, tparams):
+        np.testing.assert_array_equal(p, tp.detach().numpy())
+
+
+def test_adaptive_per_parameter_steps():
+    """Parameters at different step counts get their own bias corrections (Adamax, NAdam) and decayed
+    learning rates (Adagrad): one call with mixed steps equals one call per parameter."""
+    for name in ("adagrad", "adamax", "nadam"):
+        opt = ADAPTIVE[name]
+        case = opt.options[1]
+        together, apart = make_params(np.float64, [(4, 3), (5,)]), make_params(np.float64, [(4, 3), (5,)])
+        grads = make_grads(together, 0)
+        s_together, s_apart = opt.states(together, case), opt.states(apart, case)
+        args = [opt.arguments([p], {n: [v[i]] for n, v in s_apart.items()}, 3 + 4 * i, case, 0.05)
+                for i, p in enumerate(apart)]
+        for i, p in enumerate(apart):
+            opt.kernel([p], [grads[i]], *args[i])
+        steps = [3, 7]
+        merged = list(opt.arguments(together, s_together, 1, case, 0.05))
+        lists = len(opt.state_names)
+        merged[lists] = steps
+        if name == "nadam":
+            merged[lists + 1] = [args[0][lists + 1][0], args[1][lists + 1][0]]
+        opt.kernel(together, grads, *merged)
+        assert_close(together, apart, np.float64)
+
+
+def test_adaptive_nan_propagates_like_torch():
+    """A NaN gradient makes Adamax's infinity norm NaN (torch.maximum lets NaN win)."""
+    p, g = np.ones(3, np.float32), np.array([1.0, np.nan, -2.0], np.float32)
+    m, u = np.zeros(3, np.float32), np.zeros(3, np.float32)
+    _C.adamax_step([p], [g], [m], [u], [1], 0.1, 0.9, 0.999, 1e-8, 0.0, False)
+    assert np.isnan(u[1]) and np.isnan(p[1]) and np.isfinite(p[[0, 2]]).all()
+
+
+def test_adaptive_bad_input():
+    p, g = np.zeros(3, np.float32), np.zeros(3, np.float32)
+    z = lambda: np.zeros(3, np.float32)  # noqa: E731
+    with pytest.raises(ValueError, match="grad_avgs must be a list of arrays when centered is True"):
+        _C.rmsprop_step([p], [g], [z()], None, None, 0.1, 0.99, 1e-8, 0.0, 0.0, True, False)
+    with pytest.raises(ValueError, match="momentum_buffers must be None unless momentum > 0"):
+        _C.rmsprop_step([p], [g], [z()], None, [z()], 0.1, 0.99, 1e-8, 0.0, 0.0, False, False)
+    with pytest.raises(ValueError, match="state_sums has 2 arrays but params has 1"):
+        _C.adagrad_step([p], [g], [z(), z()], [1], 0.1, 0.0, 0.0, 1e-10, False)
+    with pytest.raises(ValueError, match=r"acc_deltas\[0\] has shape \(4,\) but params\[0\] has shape \(3,\)"):
+        _C.adadelta_step([p], [g], [z()], [np.zeros(4, np.float32)], 1.0, 0.9, 1e-6, 0.0, False)
+    with pytest.raises(TypeError, match=r"exp_infs\[0\] has dtype float64 but params\[0\] has dtype float32"):
+        _C.adamax_step([p], [g], [z()], [np.zeros(3)], [1], 0.1, 0.9, 0.999, 1e-8, 0.0, False)
+    with pytest.raises(ValueError, match=r"params\[0\] and exp_avg_sqs\[0\] share memory"):
+        _C.nadam_step([p], [g], [z()], [p], [1], [0.5], 0.1, 0.9, 0.999, 1e-8, 0.0, 4e-3, False, False)
+    read_only = z()
+    read_only.flags.writeable = False
+    with pytest.raises(ValueError, match=r"square_avgs\[0\] is read-only"):
+        _C.rmsprop_step([p], [g], [read_only], None, None, 0.1, 0.99, 1e-8, 0.0, 0.0, False, False)
+    with pytest.raises(ValueError, match=r"steps\[0\] must be >= 1"):
+        _C.adagrad_step([p], [g], [z()], [0], 0.1, 0.0, 0.0, 1e-10, False)
+    with pytest.raises(ValueError, match="steps has 0 entries but params has 1"):
+        _C.adamax_step([p], [g], [z()], [z()], [], 0.1, 0.9, 0.999, 1e-8, 0.0, False)
+    with pytest.raises(ValueError, match=r"mu_products\[0\] must be in \[0, 1\), got 1.0"):
+        _C.nadam_step([p], [g], [z()], [z()], [1], [1.0], 0.1, 0.9, 0.999, 1e-8, 0.0, 4e-3, False, False)
+    with pytest.raises(TypeError, match=r"mu_products\[0\] must be a float, got str"):
+        _C.nadam_step([p], [g], [z()], [z()], [1], ["x"], 0.1, 0.9, 0.999, 1e-8, 0.0, 4e-3, False, False)
+    with pytest.raises(ValueError, match="mu_products has 2 entries but params has 1"):
+        _C.nadam_step([p], [g], [z()], [z()], [1], [0.5, 0.5], 0.1, 0.9, 0.999, 1e-8, 0.0, 4e-3, False, False)
+    _C.adagrad_step([], [], [], [], 0.1, 0.0, 0.0, 1e-10, False)   # an empty list is a no-op
+
+
+ADAPTIVE_BAD_HYPERPARAMETERS = [
+    ("Adagrad", dict(lr_decay=-0.5), lambda p, g, z: _C.adagrad_step([p], [g], [z()], [1], 0.1, -0.5, 0.0, 1e-10, False)),
+    ("Adagrad", dict(eps=-1), lambda p, g, z: _C.adagrad_step([p], [g], [z()], [1], 0.1, 0.0, 0.0, -1.0, False)),
+    ("Adadelta", dict(rho=1.5), lambda p, g, z: _C.adadelta_step([p], [g], [z()], [z()], 1.0, 1.5, 1e-6, 0.0, False)),
+    ("Adadelta", dict(lr=-2), lambda p, g, z: _C.adadelta_step([p], [g], [z()], [z()], -2.0, 0.9, 1e-6, 0.0, False)),
+    ("RMSprop", dict(alpha=-0.1), lambda p, g, z: _C.rmsprop_step([p], [g], [z()], None, None, 0.1, -0.1, 1e-8,
+                                                                    0.0, 0.0, False, False)),
+    ("RMSprop", dict(momentum=-1), lambda p, g, z: _C.rmsprop_step([p], [g], [z()], None, None, 0.1, 0.99, 1e-8,
+                                                                     0.0, -1.0, False, False)),
+    ("Adamax", dict(betas=(0.9, 1)), lambda p, g, z: _C.adamax_step([p], [g], [z()], [z()], [1], 0.1, 0.9, 1.0,
+                                                                      1e-8, 0.0, False)),
+    ("NAdam", dict(momentum_decay=-0.25), lambda p, g, z: _C.nadam_step([p], [g], [z()], [z()], [1], [0.5], 0.1,
+                                                                          0.9, 0.999, 1e-8, 0.0, -0.25, False,
+                                                                          False)),
+    ("NAdam", dict(weight_decay=-3), lambda p, g, z: _C.nadam_step([p], [g], [z()], [z()], [1], [0.5], 0.1, 0.9,
+                                                                     0.999, 1e-8, -3.0, 4e-3, False, False)),
+]
+ADAPTIVE_MESSAGES = ["Invalid lr_decay value: -0.5", "Invalid epsilon value: -1", "Invalid rho value: 1.5",
+                     "Invalid learning rate: -2", "Invalid alpha value: -0.1", "Invalid momentum value: -1",
+                     "Invalid beta parameter at index 1: 1", "Invalid momentum_decay value: -0.25",
+                     "Invalid weight_decay value: -3"]
+
+
+@pytest.mark.parametrize("bad, message", zip(ADAPTIVE_BAD_HYPERPARAMETERS, ADAPTIVE_MESSAGES),
+                         ids=ADAPTIVE_MESSAGES)
+def test_adaptive_bad_hyperparameters(bad, message):
+    _, _, call = bad
+    with pytest.raises(ValueError) as got:
+        call(np.zeros(3, np.float32), np.zeros(3, np.float32), lambda: np.zeros(3, np.float32))
+    assert str(got.value) == message
+
+
+@pytest.mark.parametrize("bad", ADAPTIVE_BAD_HYPERPARAMETERS, ids=lambda b: f"{b[0]}-{b[1]}")
+def test_adaptive_messages_match_torch(bad):
+    """Same text as torch's when torch gets the same whole numbers as ints (the kernel gets doubles)."""
+    torch = pytest.importorskip("torch")
+    name, kw, call = bad
+    with pytest.raises(ValueError) as expected:
+        getattr(torch.optim, name)([torch.nn.Parameter(torch.zeros(3))], **kw)
+    with pytest.raises(ValueError) as got:
+        call(np.zeros(3, np.float32), np.zeros(3, np.float32), lambda: np.zeros(3, np.float32))
+    assert str(got.value) == str(expected.value)
+
+
+@settings(max_examples=30, deadline=None)
+@given(shapes=shapes, dtype=st.sampled_from([np.float32, np.float64]), seed=st.integers(0, 2**32 - 1),
+       which=st.sampled_from(ADAPTIVE_CASES), lr=st.floats(1e-4, 1.0), scale=st.floats(1e-3, 1e3))
+def test_fuzz_adaptive_against_reference(shapes, dtype, seed, which, lr, scale):
+    name, case = which
+
+    def grads_at(params):
+        return lambda s: [np.asarray(g * dtype(scale)) for g in make_grads(params, s, seed)]
+    got, want = make_params(dtype, shapes, seed), make_params(dtype, shapes, seed)
+    got_states = run_adaptive(ADAPTIVE[name], got, grads_at(got), case, lr, steps=3)
+    want_states = run_adaptive(ADAPTIVE[name], want, grads_at(want), case, lr, steps=3, reference=True)
+    assert_close(got, want, dtype)
+    for n in got_states:
+        if got_states[n] is not None:
+            assert_close(got_states[n], want_states[n], dtype)

@@ -52,4 +52,80 @@ struct hb_adam_factors {
     int amsgrad, maximize, decoupled_weight_decay;
 };
 
+/* steps[i] (Adagrad, Adamax, NAdam) is parameter i's step count, already
+ * incremented (>= 1), as for Adam. */
+
+struct hb_adagrad_options {
+    double lr, lr_decay, weight_decay, eps;
+    int maximize;
+};
+
+enum hb_status hb_adagrad_step_f32(float *const *params, const float *const *grads, float *const *state_sums,
+                                   const int64_t *sizes, const int64_t *steps, int64_t count,
+                                   const struct hb_adagrad_options *opt);
+enum hb_status hb_adagrad_step_f64(double *const *params, const double *const *grads, double *const *state_sums,
+                                   const int64_t *sizes, const int64_t *steps, int64_t count,
+                                   const struct hb_adagrad_options *opt);
+
+struct hb_adadelta_options {
+    double lr, rho, eps, weight_decay;
+    int maximize;
+};
+
+enum hb_status hb_adadelta_step_f32(float *const *params, const float *const *grads, float *const *square_avgs,
+                                    float *const *acc_deltas, const int64_t *sizes, int64_t count,
+                                    const struct hb_adadelta_options *opt);
+enum hb_status hb_adadelta_step_f64(double *const *params, const double *const *grads, double *const *square_avgs,
+                                    double *const *acc_deltas, const int64_t *sizes, int64_t count,
+                                    const struct hb_adadelta_options *opt);
+
+struct hb_rmsprop_options {
+    double lr, alpha, eps, weight_decay, momentum;
+    int centered, maximize;
+};
+
+/* grad_avgs is NULL unless centered; momentum_buffers is NULL unless momentum > 0. */
+enum hb_status hb_rmsprop_step_f32(float *const *params, const float *const *grads, float *const *square_avgs,
+                                   float *const *grad_avgs, float *const *momentum_buffers, const int64_t *sizes,
+                                   int64_t count, const struct hb_rmsprop_options *opt);
+enum hb_status hb_rmsprop_step_f64(double *const *params, const double *const *grads, double *const *square_avgs,
+                                   double *const *grad_avgs, double *const *momentum_buffers, const int64_t *sizes,
+                                   int64_t count, const struct hb_rmsprop_options *opt);
+
+struct hb_adamax_options {
+    double lr, beta1, beta2, eps, weight_decay;
+    int maximize;
+};
+
+enum hb_status hb_adamax_step_f32(float *const *params, const float *const *grads, float *const *exp_avgs,
+                                  float *const *exp_infs, const int64_t *sizes, const int64_t *steps, int64_t count,
+                                  const struct hb_adamax_options *opt);
+enum hb_status hb_adamax_step_f64(double *const *params, const double *const *grads, double *const *exp_avgs,
+                                  double *const *exp_infs, const int64_t *sizes, const int64_t *steps, int64_t count,
+                                  const struct hb_adamax_options *opt);
+
+struct hb_nadam_options {
+    double lr, beta1, beta2, eps, weight_decay, momentum_decay;
+    int decoupled_weight_decay, maximize;
+};
+
+/* mu_products[i] is parameter i's running product of the momentum schedule
+ * including this step's factor, as PyTorch holds it (a float32 or float64
+ * scalar tensor) after updating it. */
+enum hb_status hb_nadam_step_f32(float *const *params, const float *const *grads, float *const *exp_avgs,
+                                 float *const *exp_avg_sqs, const int64_t *sizes, const int64_t *steps,
+                                 const double *mu_products, int64_t count, const struct hb_nadam_options *opt);
+enum hb_status hb_nadam_step_f64(double *const *params, const double *const *grads, double *const *exp_avgs,
+                                 double *const *exp_avg_sqs, const int64_t *sizes, const int64_t *steps,
+                                 const double *mu_products, int64_t count, const struct hb_nadam_options *opt);
+
+/* The per-tensor factors of one step, computed in double by optim.c (as
+ * PyTorch computes them from Python floats) and rounded to the parameter dtype
+ * by the element loops. */
+struct hb_step_factors {
+    double neg_step_size; /* Adagrad: -lr / (1 + (step - 1) * lr_decay); Adamax: -lr / (1 - beta1 ** step) */
+    double bias_correction2;           /* NAdam: 1 - beta2 ** step */
+    double grad_coeff, exp_avg_coeff;  /* NAdam: the values of its two addcdiv_ calls */
+};
+
 #endif

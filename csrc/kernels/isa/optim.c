@@ -7,19 +7,23 @@
 #define HB_T float
 #define HB_SUF f32
 #define HB_SQRT sqrtf
+#define HB_FABS fabsf
 #define HB_FMA_FN __builtin_fmaf
 #include "optim_impl.h"
 #undef HB_T
 #undef HB_SUF
 #undef HB_SQRT
+#undef HB_FABS
 #undef HB_FMA_FN
 
 #define HB_T double
 #define HB_SUF f64
 #define HB_SQRT sqrt
+#define HB_FABS fabs
 #define HB_FMA_FN __builtin_fma
 #include "optim_impl.h"
 #undef HB_T
 #undef HB_SUF
 #undef HB_SQRT
+#undef HB_FABS
 #undef HB_FMA_FN

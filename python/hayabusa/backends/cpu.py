@@ -295,3 +295,11 @@ def clip_(arrays, low, high):
     """Clamp every array to [low, high] in place (high wins where low > high, as PyTorch)."""
     for a in arrays:
         np.minimum(np.maximum(a, low, out=a), high, out=a)
+
+
+# ------------------------------------------- more optimizers (fused C steps)
+adagrad_step = _C.adagrad_step
+adadelta_step = _C.adadelta_step
+rmsprop_step = _C.rmsprop_step
+adamax_step = _C.adamax_step
+nadam_step = _C.nadam_step

@@ -1,6 +1,6 @@
 """Adam and AdamW (amsgrad, maximize, weight decay): one fused kernel call per group."""
-from .. import _dtype
-from .._factories import tensor, zeros_like
+from .._factories import zeros_like
+from ._step import call_closure, new_step_counter
 from .optimizer import Optimizer
 
 
@@ -31,7 +31,7 @@ class Adam(Optimizer):
                                       decoupled_weight_decay=decoupled_weight_decay or self._decoupled))
 
     def step(self, closure=None):
-        loss = closure() if closure is not None else None
+        loss = call_closure(closure)
         for group in self.param_groups:
             for params, grads in self._batches(group):
                 self._update(group, params, grads)
@@ -43,8 +43,7 @@ class Adam(Optimizer):
         for p in params:
             state = self.state[p]
             if not state:
-                # as PyTorch: the step count is a float32 tensor in the state
-                state["step"] = tensor(0.0, dtype=_dtype.float32)
+                state["step"] = new_step_counter()
                 state["exp_avg"] = zeros_like(p)
                 state["exp_avg_sq"] = zeros_like(p)
                 if amsgrad:

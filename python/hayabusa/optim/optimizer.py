@@ -1,7 +1,22 @@
 """The Optimizer base: parameter groups, defaults, zero_grad, state_dict round trips."""
+import copy
+import warnings
 from collections import defaultdict
 
 from .._tensor import Tensor
+
+
+def _cast_state(param, value, key=None):
+    """A copy of one parameter's saved state: tensors in the parameter's dtype (a floating one),
+    except "step"; containers rebuilt; other values as they are."""
+    if isinstance(value, Tensor):
+        cast = value.to(param.dtype) if key != "step" and param.dtype.is_floating_point else value
+        return cast.clone() if cast is value else cast
+    if isinstance(value, dict):
+        return {k: _cast_state(param, v, k) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cast_state(param, v) for v in value)
+    return value
 
 
 class _Required:
@@ -32,15 +47,25 @@ class Optimizer:
 
     def add_param_group(self, param_group):
         if not isinstance(param_group, dict):
-            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
         params = param_group["params"]
+        if isinstance(params, set):
+            raise TypeError("optimizer parameters need to be organized in ordered collections, but the "
+                            "ordering of tensors in sets will change between runs. Please use a list instead.")
         params = [params] if isinstance(params, Tensor) else list(params)
+        # model.named_parameters() gives (name, tensor) pairs: the names go to "param_names"
+        names = [p[0] for p in params if isinstance(p, tuple)]
+        params = [p[1] if isinstance(p, tuple) else p for p in params]
         for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}")
-            if not p.is_leaf:
+            if not (p.is_leaf or p.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
         group = {"params": params}
+        if names:
+            if len(names) != len(params):
+                raise ValueError("all optimizer params should be with/without names. Some param names are missing")
+            group["param_names"] = names
         for k, v in self.defaults.items():
             if v is required and k not in param_group:
                 raise ValueError(f"parameter group didn't specify a value of required optimization parameter {k}")
@@ -48,9 +73,18 @@ class Optimizer:
         for k, v in param_group.items():
             if k != "params":
                 group[k] = v
+        if len({id(p) for p in params}) != len(params):
+            warnings.warn("optimizer contains a parameter group with duplicate parameters; in future, this "
+                          "will cause an error; see github.com/pytorch/pytorch/issues/40967 for more "
+                          "information", stacklevel=3)
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in seen for p in params):
             raise ValueError("some parameters appear in more than one parameter group")
+        for g in self.param_groups:
+            if ("param_names" in g) != ("param_names" in group):
+                named = "with names" if "param_names" in group else "without names"
+                raise ValueError("all optimizer param groups should be with/without names. "
+                                 f"cannot add param group {named} to the optimizer")
         self.param_groups.append(group)
 
     def zero_grad(self, set_to_none=True):
@@ -95,6 +129,10 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
+        """Loads a state_dict() (of this optimizer class, with the same group sizes): each saved
+        group replaces the current one's options; state tensors become copies in the parameter's
+        dtype, except the step counters, which keep theirs (as torch; torch would alias the
+        state dict's tensors where no cast is needed, hayabusa always copies)."""
         groups = state_dict["param_groups"]
         if len(groups) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
@@ -103,18 +141,23 @@ class Optimizer:
                 raise ValueError("loaded state dict contains a parameter group that doesn't match "
                                  "the size of optimizer's group")
         id_map = {}
+        new_groups = []
         for mine, saved in zip(self.param_groups, groups):
             for p, i in zip(mine["params"], saved["params"]):
                 id_map[i] = p
-            for k, v in saved.items():
-                if k != "params":
-                    mine[k] = v
-        self.state = defaultdict(dict)
-        for i, s in state_dict["state"].items():
-            p = id_map[int(i)]
-            self.state[p] = {k: (v.clone().to(p.dtype) if isinstance(v, Tensor) and v.dtype.is_floating_point
-                                 else v.clone() if isinstance(v, Tensor) else v)
-                             for k, v in s.items()}
+            group = copy.deepcopy({k: v for k, v in saved.items() if k != "params"})
+            group["params"] = mine["params"]
+            if "param_names" in mine and "param_names" not in group:
+                group["param_names"] = mine["param_names"]
+            new_groups.append(group)
+        state = defaultdict(dict)
+        for key, value in state_dict["state"].items():
+            if key in id_map:
+                state[id_map[key]] = _cast_state(id_map[key], value)
+            else:
+                state[key] = value
+        self.param_groups = new_groups
+        self.state = state
 
     def step(self, closure=None):
         raise NotImplementedError(f"{type(self).__name__} does not implement step()")

@@ -1,5 +1,6 @@
 """SGD with momentum, dampening, Nesterov and weight decay: one fused kernel call per group."""
 from .._factories import zeros_like
+from ._step import call_closure
 from .optimizer import Optimizer, required
 
 
@@ -20,7 +21,7 @@ class SGD(Optimizer):
                                       differentiable=differentiable, fused=fused))
 
     def step(self, closure=None):
-        loss = closure() if closure is not None else None
+        loss = call_closure(closure)
         for group in self.param_groups:
             for params, grads in self._batches(group):
                 self._update(group, params, grads)

@@ -1,3 +1,2 @@
-"""hayabusa.utils: data loading, hook handles."""
-from . import data  # noqa: F401
-from . import hooks  # noqa: F401
+"""hayabusa.utils: data loading, hook handles, state dicts to and from .safetensors files."""
+from . import data, hooks, safetensors  # noqa: F401

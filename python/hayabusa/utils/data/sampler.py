@@ -1,7 +1,15 @@
-"""Samplers: the order in which a DataLoader visits a dataset."""
+"""Samplers: the order in which a DataLoader visits a dataset.
+
+The built-in samplers also give a whole epoch's order as one numpy array (``_epoch_indices``), which
+the DataLoader slices into batches when the dataset is in-memory tensors, instead of collecting
+indices one by one.
+"""
+import numpy as np
 
 
 class Sampler:
+    """The base class: subclasses define ``__iter__`` (over indices) and usually ``__len__``."""
+
     def __init__(self, data_source=None):
         pass
 
@@ -10,8 +18,13 @@ class Sampler:
 
 
 class SequentialSampler(Sampler):
+    """0, 1, ..., len(data_source) - 1."""
+
     def __init__(self, data_source):
         self.data_source = data_source
+
+    def _epoch_indices(self):
+        return np.arange(len(self.data_source), dtype=np.int64)
 
     def __iter__(self):
         return iter(range(len(self.data_source)))
@@ -20,35 +33,73 @@ class SequentialSampler(Sampler):
         return len(self.data_source)
 
 
+def _permutation(n, generator):
+    from ..._factories import randperm
+    return randperm(n, generator=generator).numpy()
+
+
 class RandomSampler(Sampler):
-    """A random permutation each epoch, drawn from ``generator`` (or the global one)."""
+    """A random order each epoch, drawn from ``generator`` (or the global generator): a permutation
+    (repeated if num_samples > len), or num_samples draws with replacement."""
 
     def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
-        if replacement:
-            raise NotImplementedError("RandomSampler(replacement=True) is not supported")
-        self.data_source, self.generator = data_source, generator
+        self.data_source = data_source
+        self.replacement = replacement
         self._num_samples = num_samples
+        self.generator = generator
+        if not isinstance(self.replacement, bool):
+            raise TypeError(f"replacement should be a boolean value, but got replacement={self.replacement}")
+        if not isinstance(self.num_samples, int) or isinstance(self.num_samples, bool) or self.num_samples <= 0:
+            raise ValueError(f"num_samples should be a positive integer value, but got num_samples={self.num_samples}")
 
     @property
     def num_samples(self):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
+    def _epoch_indices(self):
+        from ..._factories import randint
+        n, count = len(self.data_source), self.num_samples
+        if self.replacement:
+            return randint(0, n, (count,), generator=self.generator).numpy()
+        parts = [_permutation(n, self.generator) for _ in range(count // n)]
+        if count % n:
+            parts.append(_permutation(n, self.generator)[:count % n])
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
     def __iter__(self):
-        from ..._factories import randperm
-        n = len(self.data_source)
-        order = []
-        while len(order) < self.num_samples:
-            order.extend(randperm(n, generator=self.generator).tolist())
-        return iter(order[:self.num_samples])
+        return iter(self._epoch_indices().tolist())
 
     def __len__(self):
         return self.num_samples
 
 
+class SubsetRandomSampler(Sampler):
+    """The given indices, in a random order each epoch."""
+
+    def __init__(self, indices, generator=None):
+        self.indices = indices
+        self.generator = generator
+
+    def _epoch_indices(self):
+        return np.asarray(self.indices, dtype=np.int64)[_permutation(len(self.indices), self.generator)]
+
+    def __iter__(self):
+        for i in _permutation(len(self.indices), self.generator).tolist():
+            yield self.indices[i]
+
+    def __len__(self):
+        return len(self.indices)
+
+
 class BatchSampler(Sampler):
+    """Groups another sampler's indices into lists of batch_size (the last one shorter unless
+    drop_last)."""
+
     def __init__(self, sampler, batch_size, drop_last):
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
             raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
+        if not isinstance(drop_last, bool):
+            raise ValueError(f"drop_last should be a boolean value, but got drop_last={drop_last}")
         self.sampler, self.batch_size, self.drop_last = sampler, batch_size, drop_last
 
     def __iter__(self):
