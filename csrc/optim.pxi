@@ -76,13 +76,20 @@ cdef list _array_list(object seq, str name, Py_ssize_t count):
     return list(seq)
 
 
+# The checks below run for every parameter on every step: each message is only
+# formatted when its check fails.
 cdef cnp.ndarray _check_param(object a, Py_ssize_t i, int dtype):
-    cdef cnp.ndarray p = _array(a, f"params[{i}]")
-    cdef int t = _float_type(p, f"params[{i}]")
+    if not isinstance(a, cnp.ndarray):
+        _array(a, f"params[{i}]")
+    cdef cnp.ndarray p = <cnp.ndarray>a
+    cdef int t = cnp.PyArray_TYPE(p)
+    if t != cnp.NPY_FLOAT and t != cnp.NPY_DOUBLE:
+        _float_type(p, f"params[{i}]")
     if dtype >= 0 and t != dtype:
         raise TypeError(f"params[{i}] is {p.dtype} but params[0] is {cnp.PyArray_DescrFromType(dtype)}: "
                         f"one call updates one dtype; group parameters by dtype")
-    _check_output(p, f"params[{i}]")
+    if not (cnp.PyArray_IS_C_CONTIGUOUS(p) and cnp.PyArray_ISWRITEABLE(p)):
+        _check_output(p, f"params[{i}]")
     return p
 
 
@@ -90,13 +97,16 @@ cdef cnp.ndarray _check_like(object a, cnp.ndarray p, str name, Py_ssize_t i, bi
     """An array paired with params[i]: same shape and dtype. A state is updated
     in place, so it must be C-contiguous and writable; a grad is only read, and
     a non-contiguous one is copied."""
-    cdef cnp.ndarray arr = _array(a, f"{name}[{i}]")
+    if not isinstance(a, cnp.ndarray):
+        _array(a, f"{name}[{i}]")
+    cdef cnp.ndarray arr = <cnp.ndarray>a
     if cnp.PyArray_TYPE(arr) != cnp.PyArray_TYPE(p):
         raise TypeError(f"{name}[{i}] has dtype {arr.dtype} but params[{i}] has dtype {p.dtype}")
-    if (<object>arr).shape != (<object>p).shape:
+    if not _dims_equal(arr, p):
         raise ValueError(f"{name}[{i}] has shape {(<object>arr).shape} but params[{i}] has shape {(<object>p).shape}")
     if state:
-        _check_output(arr, f"{name}[{i}]")
+        if not (cnp.PyArray_IS_C_CONTIGUOUS(arr) and cnp.PyArray_ISWRITEABLE(arr)):
+            _check_output(arr, f"{name}[{i}]")
     elif not cnp.PyArray_IS_C_CONTIGUOUS(arr):
         arr = cnp.PyArray_GETCONTIGUOUS(arr)
     return arr

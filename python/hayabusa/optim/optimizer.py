@@ -90,23 +90,24 @@ class Optimizer:
     def zero_grad(self, set_to_none=True):
         for g in self.param_groups:
             for p in g["params"]:
-                if p.grad is None:
+                if p._grad is None:
                     continue
                 if set_to_none:
-                    p.grad = None
+                    p._grad = None
                 else:
-                    p.grad.detach_()
-                    p.grad.zero_()
+                    p._grad.detach_()
+                    p._grad.zero_()
 
     def _batches(self, group):
         """(params, grad arrays) of the group's parameters that have a gradient, one batch per
         dtype: a fused kernel call updates tensors of one dtype."""
         batches = {}
         for p in group["params"]:
-            if p.grad is not None:
-                params, grads = batches.setdefault(p.dtype, ([], []))
+            g = p._grad
+            if g is not None:
+                params, grads = batches.setdefault(p._data.dtype, ([], []))
                 params.append(p)
-                grads.append(p.grad._data)
+                grads.append(g._data)
         return batches.values()
 
     @staticmethod

@@ -34,14 +34,29 @@ class SGD(Optimizer):
         if group["momentum"] == 0:
             be.sgd_step([p._data for p in params], grads, None, *args, False)
         else:
-            # parameters seeing their first step start their buffer from the gradient
-            fresh = [i for i, p in enumerate(params) if "momentum_buffer" not in self.state[p]]
-            for i in fresh:
-                self.state[params[i]]["momentum_buffer"] = zeros_like(params[i])
-            seen = [i for i in range(len(params)) if i not in set(fresh)]
-            for first, idx in ((True, fresh), (False, seen)):
-                if idx:
-                    be.sgd_step([params[i]._data for i in idx], [grads[i] for i in idx],
-                                [self.state[params[i]]["momentum_buffer"]._data for i in idx],
-                                *args, first)
+            state = self.state
+            bufs = [state[p].get("momentum_buffer") for p in params]
+            if None not in bufs:
+                # every parameter past its first step: one call
+                be.sgd_step([p._data for p in params], grads, [b._data for b in bufs], *args,
+                            False)
+                self._bump_versions(params)
+                return
+            # parameters seeing their first step start their buffer from the gradient:
+            # one call for those, one for the rest
+            calls = {False: ([], [], []), True: ([], [], [])}
+            for p, g in zip(params, grads):
+                s = state[p]
+                buf = s.get("momentum_buffer")
+                if buf is None:
+                    buf = s["momentum_buffer"] = zeros_like(p)
+                    datas, gs, bufs = calls[True]
+                else:
+                    datas, gs, bufs = calls[False]
+                datas.append(p._data)
+                gs.append(g)
+                bufs.append(buf._data)
+            for first, (datas, gs, bufs) in calls.items():
+                if datas:
+                    be.sgd_step(datas, gs, bufs, *args, first)
         self._bump_versions(params)
