@@ -36,7 +36,7 @@ class SGD(Optimizer):
         else:
             state = self.state
             bufs = [state[p].get("momentum_buffer") for p in params]
-            if None not in bufs:
+            if all(b is not None for b in bufs):
                 # every parameter past its first step: one call
                 be.sgd_step([p._data for p in params], grads, [b._data for b in bufs], *args,
                             False)
