@@ -15,6 +15,7 @@ What the Python side sees: ``TensorBase`` (hayabusa.Tensor's fields),
 ``wrap``, ``edge``, ``run_backward`` and the grad-mode switch.
 """
 cimport cython
+from cpython.object cimport PyTypeObject
 from cpython.ref cimport PyObject, Py_REFCNT
 from cpython.dict cimport PyDict_GetItem
 
@@ -101,9 +102,13 @@ def register_tensor_class(type cls):
     _tensor_class = cls
 
 
+cdef tuple _NO_ARGS = ()
+
+
 cpdef TensorBase wrap(object data, bint requires_grad=False, object grad_fn=None):
     """A Tensor around an array, with no copy and no checks (the ops' constructor)."""
-    cdef TensorBase t = _tensor_class.__new__(_tensor_class)
+    # the class's tp_new directly: Tensor.__new__ through Python costs a lookup and a call
+    cdef TensorBase t = (<PyTypeObject *>_tensor_class).tp_new(_tensor_class, <PyObject *>_NO_ARGS, NULL)
     t._data = data
     t._requires_grad = requires_grad
     t._grad = None
@@ -170,7 +175,7 @@ cdef class FunctionBase:
     @classmethod
     def apply(cls, *inputs, **params):
         """Run forward on the inputs' arrays; record the node if any input requires grad."""
-        cdef FunctionBase node = cls.__new__(cls)
+        cdef FunctionBase node = (<PyTypeObject *>cls).tp_new(cls, <PyObject *>_NO_ARGS, NULL)
         cdef Py_ssize_t n = len(inputs), i
         cdef list arrays = [None] * n
         cdef list needs = [False] * n

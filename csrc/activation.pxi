@@ -44,7 +44,7 @@ cdef int _unary_code(str op) except -1:
     return entry[0]
 
 
-def unary_forward(str op, x, out=None, double p1=0.0, double p2=0.0):
+def unary_forward(str op, x, double p1=0.0, double p2=0.0, out=None):
     """out = op(x) elementwise, float32 or float64. out: None (a new array is
     returned) or a C-contiguous array of x's shape and dtype. Returns out."""
     cdef int code = _unary_code(op)
@@ -73,9 +73,9 @@ def unary_forward(str op, x, out=None, double p1=0.0, double p2=0.0):
     return oa
 
 
-def unary_backward(str op, grad_out, saved, grad_in=None, double p1=0.0, double p2=0.0):
+def unary_backward(str op, grad_out, saved, double p1=0.0, double p2=0.0, out=None):
     """grad_in = dL/dx from grad_out and the saved tensor UNARY_SAVES[op] (input
-    or output). grad_in: None (a new array is returned) or a C-contiguous array
+    or output). out (the gradient): None (a new array is returned) or a C-contiguous array
     of saved's shape and dtype. Returns grad_in."""
     cdef int code = _unary_code(op)
     cdef cnp.ndarray ga = _array(grad_out, "grad_out")
@@ -85,10 +85,10 @@ def unary_backward(str op, grad_out, saved, grad_in=None, double p1=0.0, double 
     _same_dtype(ga, sa, "unary_backward", op, "grad_out and saved")
     _same_shape(ga, sa, "unary_backward", op, "grad_out and saved")
     cdef cnp.ndarray gi
-    if grad_in is None:
+    if out is None:
         gi = _empty_like(sa)
     else:
-        gi = _array(grad_in, "grad_in")
+        gi = _array(out, "grad_in")
         _float_type(gi, "grad_in")
         _same_dtype(ga, gi, "unary_backward", op, "grad_out and grad_in")
         _same_shape(ga, gi, "unary_backward", op, "grad_out and grad_in")

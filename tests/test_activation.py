@@ -162,3 +162,10 @@ def test_activation_module_reprs():
     }
     for text, module in modules.items():
         assert repr(module) == text
+
+
+def test_activation_ops_save_what_the_kernels_expect():
+    """The op records which tensor each backward kernel takes; it must be the kernels' own."""
+    from hayabusa import _C
+    from hayabusa.ops.activation import ACTIVATIONS
+    assert {op: saves for op, (_, saves) in ACTIVATIONS.items()} == _C.UNARY_SAVES

@@ -98,8 +98,8 @@ def reference_derivative(op, x, p1=0.0, p2=0.0):
 
 def forward(op, x, p1=0.0, p2=0.0):
     out = np.empty(x.shape, x.dtype)
-    assert _C.unary_forward(op, x, out, p1, p2) is out
-    np.testing.assert_array_equal(_C.unary_forward(op, x, None, p1, p2), out)
+    assert _C.unary_forward(op, x, p1, p2, out=out) is out
+    np.testing.assert_array_equal(_C.unary_forward(op, x, p1, p2), out)
     return out
 
 
@@ -107,8 +107,8 @@ def backward(op, grad_out, x, p1=0.0, p2=0.0):
     """grad_in through the kernel, handing it whichever tensor UNARY_SAVES names."""
     saved = forward(op, x, p1, p2) if _C.UNARY_SAVES[op] == "output" else x
     grad_in = np.empty(x.shape, x.dtype)
-    assert _C.unary_backward(op, grad_out, saved, grad_in, p1, p2) is grad_in
-    np.testing.assert_array_equal(_C.unary_backward(op, grad_out, saved, None, p1, p2), grad_in)
+    assert _C.unary_backward(op, grad_out, saved, p1, p2, out=grad_in) is grad_in
+    np.testing.assert_array_equal(_C.unary_backward(op, grad_out, saved, p1, p2), grad_in)
     return grad_in
 
 
@@ -252,7 +252,7 @@ def test_non_contiguous_inputs_are_copied(op):
     gt = np.ascontiguousarray(g.T)  # (5, 3) values, handed in strided below
     saved = forward(op, x, p1, p2) if _C.UNARY_SAVES[op] == "output" else x
     grad_in = np.empty(x.shape)
-    _C.unary_backward(op, g.T, saved, grad_in, p1, p2)
+    _C.unary_backward(op, g.T, saved, p1, p2, out=grad_in)
     np.testing.assert_allclose(grad_in, gt * reference_derivative(op, x, p1, p2), rtol=1e-12, atol=1e-14)
 
 
@@ -260,31 +260,31 @@ def test_bad_arguments():
     x = np.zeros((2, 3), np.float32)
     out = np.empty_like(x)
     with pytest.raises(ValueError, match=r"unknown unary op 'swish'.*relu, leaky_relu, sigmoid.*hardtanh"):
-        _C.unary_forward("swish", x, out)
+        _C.unary_forward("swish", x, out=out)
     with pytest.raises(ValueError, match="unknown unary op"):
-        _C.unary_backward("nope", x, x, out)
+        _C.unary_backward("nope", x, x, out=out)
     with pytest.raises(TypeError, match="x must be float32 or float64, got int64"):
-        _C.unary_forward("relu", np.zeros((2, 3), np.int64), out)
+        _C.unary_forward("relu", np.zeros((2, 3), np.int64), out=out)
     with pytest.raises(TypeError, match="out must be float32 or float64, got int32"):
-        _C.unary_forward("relu", x, np.zeros((2, 3), np.int32))
+        _C.unary_forward("relu", x, out=np.zeros((2, 3), np.int32))
     with pytest.raises(TypeError, match=r"dtypes differ \(float32 and float64\)"):
-        _C.unary_forward("relu", x, np.empty((2, 3)))
+        _C.unary_forward("relu", x, out=np.empty((2, 3)))
     with pytest.raises(ValueError, match=r"shapes differ \(\(2, 3\) and \(3, 2\)\)"):
-        _C.unary_forward("relu", x, np.empty((3, 2), np.float32))
+        _C.unary_forward("relu", x, out=np.empty((3, 2), np.float32))
     with pytest.raises(TypeError, match="x must be a numpy.ndarray, got list"):
-        _C.unary_forward("relu", [1.0], out)
+        _C.unary_forward("relu", [1.0], out=out)
     readonly = np.empty_like(x)
     readonly.flags.writeable = False
     with pytest.raises(ValueError, match="out is read-only"):
-        _C.unary_forward("relu", x, readonly)
+        _C.unary_forward("relu", x, out=readonly)
     with pytest.raises(ValueError, match="out must be C-contiguous"):
-        _C.unary_forward("relu", x, np.empty((3, 2), np.float32).T)
+        _C.unary_forward("relu", x, out=np.empty((3, 2), np.float32).T)
     with pytest.raises(ValueError, match=r"grad_out and saved: shapes differ"):
-        _C.unary_backward("tanh", x, np.zeros(6, np.float32), out)
+        _C.unary_backward("tanh", x, np.zeros(6, np.float32), out=out)
     with pytest.raises(TypeError, match=r"grad_out and grad_in: dtypes differ"):
-        _C.unary_backward("tanh", x, x, np.empty((2, 3)))
+        _C.unary_backward("tanh", x, x, out=np.empty((2, 3)))
     with pytest.raises(ValueError, match="grad_in is read-only"):
-        _C.unary_backward("tanh", x, x, readonly)
+        _C.unary_backward("tanh", x, x, out=readonly)
 
 
 PARAM_STRATEGIES = {

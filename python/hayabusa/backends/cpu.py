@@ -145,12 +145,9 @@ linear_backward = _C.linear_backward
 UNARY_SAVES = _C.UNARY_SAVES
 
 
-def unary_forward(op, x, p1=0.0, p2=0.0):
-    return _C.unary_forward(op, x, None, p1, p2)
-
-
-def unary_backward(op, grad_out, saved, p1=0.0, p2=0.0):
-    return _C.unary_backward(op, grad_out, saved, None, p1, p2)
+# unary_forward(op, x, p1, p2) and unary_backward(op, grad_out, saved, p1, p2): new arrays
+unary_forward = _C.unary_forward
+unary_backward = _C.unary_backward
 
 
 def softmax(x, dim, take_log):

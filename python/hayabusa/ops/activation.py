@@ -7,32 +7,48 @@ from ._util import cast
 
 
 class UnaryKernel(Function):
-    """An activation computed by the backend's fused kernel; backward saves x or y, as it needs."""
+    """An activation computed by the backend's fused kernel; backward saves x or y, as it
+    needs. One subclass per op (below) holds the op's name and what it saves as class
+    attributes, so a call sets nothing on the node but the saved array and the parameters."""
 
-    # a slot, not __dict__: the op names the node after backward released what it saved
-    __slots__ = ("op",)
+    op = None
 
-    def forward(self, x, op, p1, p2):
-        self.op, self.p1, self.p2 = op, p1, p2
-        y = self.be.unary_forward(op, x, p1, p2)
-        self.saves_output = self.be.UNARY_SAVES[op] == "output"
-        self.saved_inputs = () if self.saves_output else (0,)
+    def forward(self, x, p1=0.0, p2=0.0):
+        y = self.be.unary_forward(self.op, x, p1, p2)
         self.saved = y if self.saves_output else x
+        if p1 or p2:
+            self.params = (p1, p2)
         return y
 
     def backward(self, grad):
-        return self.be.unary_backward(self.op, grad, self.saved, self.p1, self.p2)
+        p1, p2 = getattr(self, "params", (0.0, 0.0))
+        return self.be.unary_backward(self.op, grad, self.saved, p1, p2)
 
-    def name(self):
-        return {"relu": "ReluBackward0", "leaky_relu": "LeakyReluBackward0",
-                "sigmoid": "SigmoidBackward0", "tanh": "TanhBackward0", "gelu": "GeluBackward0",
-                "gelu_tanh": "GeluBackward0", "elu": "EluBackward0", "silu": "SiluBackward0",
-                "softplus": "SoftplusBackward0", "hardtanh": "HardtanhBackward0"}[self.op]
+
+def _kernel_op(op, torch_name, saves):
+    return type(torch_name, (UnaryKernel,), {
+        "op": op, "torch_name": torch_name, "saves_output": saves == "output",
+        "saved_inputs": () if saves == "output" else (0,)})
+
+
+# op: (PyTorch's node name, what the backward kernels take: the activation's output where
+# the derivative is a function of it, else its input; every backend's contract, checked
+# against the CPU kernels' UNARY_SAVES by the tests)
+ACTIVATIONS = {
+    "relu": ("ReluBackward0", "output"), "leaky_relu": ("LeakyReluBackward0", "input"),
+    "sigmoid": ("SigmoidBackward0", "output"), "tanh": ("TanhBackward0", "output"),
+    "gelu": ("GeluBackward0", "input"), "gelu_tanh": ("GeluBackward0", "input"),
+    "elu": ("EluBackward0", "input"), "silu": ("SiluBackward0", "input"),
+    "softplus": ("SoftplusBackward0", "input"), "hardtanh": ("HardtanhBackward0", "input"),
+}
+_KERNELS = {op: _kernel_op(op, name, saves) for op, (name, saves) in ACTIVATIONS.items()}
 
 
 def _kernel_activation(x, op, p1=0.0, p2=0.0):
     if isinstance(x, Tensor) and x._data.dtype.char in "fd":
-        return UnaryKernel.apply(x, op=op, p1=float(p1), p2=float(p2))
+        if p1 or p2:
+            return _KERNELS[op].apply(x, p1=float(p1), p2=float(p2))
+        return _KERNELS[op].apply(x)
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(x).__name__}")
     if not x.dtype.is_floating_point or x.dtype is _dtype.float16:
@@ -42,7 +58,7 @@ def _kernel_activation(x, op, p1=0.0, p2=0.0):
         x = cast(x, _dtype.get_default_dtype()) if not x.dtype.is_floating_point else x
         if x.dtype is _dtype.float16:
             raise NotImplementedError(f"{op} on float16 tensors is not supported yet")
-    return UnaryKernel.apply(x, op=op, p1=float(p1), p2=float(p2))
+    return _KERNELS[op].apply(x, p1=float(p1), p2=float(p2))
 
 
 def relu(x):
