@@ -7,10 +7,12 @@ raises TypeError/ValueError/RuntimeError with shapes and dtypes in the message;
 only then does it release the GIL and call C, which never sees a bad call.
 """
 cimport numpy as cnp
+import numpy as np
 
 cnp.import_array()
 
 include "common.pxi"
+include "views.pxi"
 include "isa.pxi"
 include "threads.pxi"
 include "gemm.pxi"

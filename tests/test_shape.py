@@ -136,3 +136,19 @@ def test_split_chunk_sizes():
     assert [len(t) for t in x.chunk(3)] == [4, 4, 2]
     with pytest.raises(RuntimeError, match="split_with_sizes expects split_sizes to sum exactly to 10"):
         x.split([3, 3])
+
+
+def test_broadcast_view_matches_numpy():
+    """The backend's broadcast_to (built in C) gives numpy's read-only views and errors."""
+    from hayabusa import _C
+    g = np.array(1.5, np.float32)
+    for a, shape in [(g, (64,)), (g, ()), (np.arange(3.0), (2, 3)),
+                     (np.arange(3.0).reshape(3, 1), (3, 4)),
+                     (np.ones((2, 1, 3))[:, :, ::-1], (4, 2, 5, 3)), (np.zeros((0, 1)), (0, 7))]:
+        got, want = _C.broadcast_to(a, shape), np.broadcast_to(a, shape)
+        assert got.shape == want.shape and got.strides == want.strides
+        assert not got.flags.writeable and got.base is not None
+        np.testing.assert_array_equal(got, want)
+    for a, shape in [(np.arange(3.0), (2, 4)), (np.arange(3.0), (-1, 3)), (np.ones((2, 3)), (3,))]:
+        with pytest.raises(ValueError):
+            _C.broadcast_to(a, shape)

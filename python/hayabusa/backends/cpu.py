@@ -6,7 +6,7 @@ reductions, optimizer updates) goes to our C kernels.
 """
 import numpy as np
 from numpy import (  # noqa: F401  (re-exported: the backend interface)
-    abs, arange, argsort, asarray, ascontiguousarray, broadcast_to, ceil, clip, concatenate,
+    abs, arange, argsort, asarray, ascontiguousarray, ceil, clip, concatenate,
     cos, cumsum, empty, equal, exp, expm1, eye, floor, floor_divide, full, greater,
     greater_equal, isfinite, isinf, isnan, less, less_equal, linspace, log, log1p, logical_and,
     logical_not, logical_or, logical_xor, maximum, minimum, negative, not_equal,
@@ -24,6 +24,10 @@ _FLOATS = (np.float32, np.float64)
 def is_float_kernel_dtype(dt):
     """Whether the C kernels take this dtype (float32, float64)."""
     return dt == np.float32 or dt == np.float64
+
+
+# a read-only view repeating an array along broadcast axes (np.broadcast_to, built in C)
+broadcast_to = _C.broadcast_to
 
 
 # --------------------------------------------------------- elementwise arithmetic

@@ -39,7 +39,9 @@ class Sum(Function):
         self.in_shape, self.dims, self.keepdim = x.shape, dims, keepdim
         if not dims:
             return self.be.copy(x)
-        return self.be.asarray(self.be.sum(x, axis=_axis(dims), keepdims=keepdim))
+        # every axis: axis=None, the one long sum the backend splits across threads
+        axis = None if len(dims) == x.ndim and not keepdim else _axis(dims)
+        return self.be.asarray(self.be.sum(x, axis=axis, keepdims=keepdim))
 
     def backward(self, grad):
         return _expand_back(self.be, grad, self.in_shape, self.dims, self.keepdim)
@@ -143,6 +145,8 @@ def _sum_dtype(x, dtype):
 
 
 def sum(x, dim=None, keepdim=False, dtype=None):
+    if dim is None and dtype is None and not keepdim and x._data.dtype.char in "fd":
+        return Sum.apply(x, dims=tuple(range(x._data.ndim)), keepdim=False)
     x = cast(x, _sum_dtype(x, dtype))
     return Sum.apply(x, dims=_dims(x, dim), keepdim=keepdim)
 
