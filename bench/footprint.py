@@ -1,6 +1,6 @@
 """Import time and peak memory of each engine, each measured in fresh processes.
 
-    python -m bench.footprint [--steps 100] [--repeats 5]
+    python -m bench.footprint [--steps 100] [--repeats 5] [--json FILE]
 
 Import time: the best of several `python -X importtime -c "import ENGINE"`
 runs (the package's cumulative time as Python itself reports it). Peak
@@ -9,6 +9,7 @@ imports the engine and trains the MNIST MLP (batch 128, 784 -> 256 -> 256 ->
 10, ReLU, Adam) on random data for --steps steps.
 """
 import argparse
+import json
 import subprocess
 import sys
 
@@ -66,8 +67,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--json", help="write the results to this JSON file")
     args = parser.parse_args(argv)
-    report(measure(steps=args.steps, repeats=args.repeats), args.steps)
+    results = measure(steps=args.steps, repeats=args.repeats)
+    report(results, args.steps)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"steps": args.steps, "engines": results}, f, indent=1)
 
 
 if __name__ == "__main__":

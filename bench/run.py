@@ -84,6 +84,20 @@ def dataloader_epoch(n, features, batch, shuffle, split=None):
     return build
 
 
+# Passes over an n-element float32 array that elementwise(n) makes, forward
+# (relu 2, mul 3, add 2, sum 1) and backward (mul 2 + 2 against the broadcast
+# seed, relu's backward 3, the two gradients of x added 3): its memory traffic.
+ELEMENTWISE_PASSES = 18
+
+
+def copy_bandwidth(n, rounds=7):
+    """GB/s of a plain copy of n float32 values (read + write), best of several."""
+    src = np.ones(n, np.float32)
+    dst = np.empty_like(src)
+    best = min(_time(lambda: np.copyto(dst, src), 5) for _ in range(rounds))
+    return 2 * 4 * n / best / 1e9
+
+
 def elementwise(n):
     """y = relu(x) * x + 1, summed, forward and backward."""
     def build(engine):
@@ -190,11 +204,22 @@ def main(argv=None):
                         "hayabusa_us": med["hayabusa"] * 1e6, "ratio": ratio})
         print(f"{name:55s} {med['torch'] * 1e6:10.1f} {med['hayabusa'] * 1e6:12.1f} {ratio:6.2f}x",
               flush=True)
+    notes = []
+    big = [r for r in results if r["workload"].startswith("elementwise fwd+bwd, 4M")]
+    if big:
+        n = 4 * 1024 * 1024
+        moved = ELEMENTWISE_PASSES * 4 * n / 1e9
+        note = (f"4M-element elementwise fwd+bwd: about {ELEMENTWISE_PASSES} passes over 16 MiB, "
+                f"i.e. PyTorch {moved / (big[0]['torch_us'] * 1e-6):.1f} GB/s, hayabusa "
+                f"{moved / (big[0]['hayabusa_us'] * 1e-6):.1f} GB/s; a plain copy: "
+                f"{copy_bandwidth(n):.1f} GB/s")
+        notes.append(note)
+        print(note)
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"python": sys.version.split()[0], "torch": torch.__version__,
                        "hayabusa": hayabusa.__version__, "isa": hayabusa._C.get_isa(),
-                       "results": results}, f, indent=1)
+                       "results": results, "notes": notes}, f, indent=1)
     if args.png:
         import matplotlib
         matplotlib.use("Agg")
