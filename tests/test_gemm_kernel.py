@@ -177,6 +177,24 @@ def test_leading_dims_larger_than_width(isa):
                 assert_gemm_close(out, a, b)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("beta", [0.0, 1.0])
+def test_edge_tiles_write_nothing_past_the_output(isa, dtype, beta):
+    """Edge tiles are stored with masked stores: nothing past the last column of a
+    row (the next row's start) or past the array may change."""
+    rng = np.random.default_rng(5)
+    for m, n, k in [(13, 17, 9), (7, 33, 40), (25, 3, 100), (97, 101, 31), (150, 45, 300)]:
+        a = rng.standard_normal((m, k)).astype(dtype)
+        b = rng.standard_normal((k, n)).astype(dtype)
+        c = rng.standard_normal((m, n)).astype(dtype)
+        buf = np.full(m * n + 64, 1234.5, dtype)
+        out = buf[:m * n].reshape(m, n)
+        out[...] = c
+        _C.matmul_into(a, b, out, beta=beta)
+        assert_gemm_close(out, a, b, 1.0, beta, c)
+        assert np.all(buf[m * n:] == 1234.5)
+
+
 @pytest.mark.parametrize("m,n,k", [(0, 4, 3), (4, 0, 3), (0, 0, 0), (4, 5, 0), (1, 1, 0), (0, 5, 0)])
 def test_zero_sizes(isa, m, n, k):
     rng = np.random.default_rng(0)

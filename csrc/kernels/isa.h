@@ -4,7 +4,7 @@
  * HB_ISA_NAME set to generic, avx2 or avx512 (and that set's compiler flags).
  * Inside such a file, HB_ISA_FN(hb_relu_forward_f32) names the copy for the
  * set being compiled (hb_relu_forward_f32_avx512, ...). The public entry point
- * in csrc/kernels/*.c picks a copy with HB_DISPATCH, reading hb_active_isa,
+ * in csrc/kernels/<family>.c picks a copy with HB_DISPATCH, reading hb_active_isa,
  * which is set once at import (and may be forced by tests).
  */
 #ifndef HB_ISA_H

@@ -19,6 +19,27 @@ static inline V NAME(splat)(T x) { return x - (V){0}; }
 
 static inline int64_t NAME(min64)(int64_t x, int64_t y) { return x < y ? x : y; }
 
+/* The first `valid` lanes of x stored to / loaded from p (1 <= valid <= VW). */
+static inline void NAME(store_part)(T *p, V x, int valid) {
+#ifdef HB_MASKED_EDGES
+    HB_CAT2(hb_store_part, SFX)(p, (HB_CAT2(HB_NATIVE, SFX))x, valid);
+#else
+    for (int j = 0; j < valid; j++)
+        p[j] = x[j];
+#endif
+}
+
+static inline V NAME(load_part)(const T *p, int valid) {
+#ifdef HB_MASKED_EDGES
+    return (V)HB_CAT2(hb_load_part, SFX)(p, valid);
+#else
+    V x = {0};
+    for (int j = 0; j < valid; j++)
+        x[j] = p[j];
+    return x;
+#endif
+}
+
 /* The micro-kernel: c[0:mr, 0:nr] = alpha * A[0:MR, 0:kc] * B[0:kc, 0:NR] + beta * c.
  * A(r, p) is a[r * rs_a + p * cs_a]; rows at or past a_rows re-read row 0 (they
  * are computed, never stored), so an unpacked A is never read past its end.
@@ -62,17 +83,25 @@ static inline __attribute__((always_inline)) void NAME(micro_tile)(
             }
         return;
     }
-    /* Edge tile: through a local tile, storing only the valid part. */
-    T tile[MR * NR] __attribute__((aligned(64)));
-#pragma GCC unroll 16
-    for (int r = 0; r < MR; r++)
-#pragma GCC unroll 4
-        for (int v = 0; v < NV; v++)
-            *(V *)(tile + r * NR + v * VW) = acc[r][v];
+    /* Edge tile: the rows that exist, each vector stored whole or masked to
+     * the columns that exist (rows past mr were computed, never stored). */
     for (int r = 0; r < mr; r++)
-        for (int j = 0; j < nr; j++) {
-            T x = alpha * tile[r * NR + j];
-            c[r * ldc + j] = beta != 0 ? x + beta * c[r * ldc + j] : x;
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; v++) {
+            const int valid = nr - v * VW < VW ? nr - v * VW : VW;
+            if (valid <= 0)
+                break;
+            T *cp = c + r * ldc + v * VW;
+            V x = alpha * acc[r][v];
+            if (valid == VW) {
+                if (beta != 0)
+                    x += beta * *(UV *)cp;
+                *(UV *)cp = x;
+            } else {
+                if (beta != 0)
+                    x += beta * NAME(load_part)(cp, valid);
+                NAME(store_part)(cp, x, valid);
+            }
         }
 }
 
