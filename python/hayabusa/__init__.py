@@ -70,3 +70,20 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
 
 # ---- nn surface: vector norms (used by F.normalize and nn.utils.clip_grad_norm_)
 from .ops.norm import norm  # noqa: E402,F401
+
+# ---- indexing, scans, matrices, contractions, repeats, comparisons, counting, search,
+# order statistics and sampling (one ops/ file per family)
+from .ops.compare import allclose, count_nonzero, equal, isclose, nan_to_num  # noqa: E402,F401
+from .ops.contraction import einsum, tensordot  # noqa: E402,F401
+from .ops.cumulative import cumprod, cumsum, diff  # noqa: E402,F401
+from .ops.indexing import (  # noqa: E402,F401
+    index_add, index_fill, index_select, masked_fill, masked_select, nonzero, scatter,
+    scatter_add,
+)
+from .ops.matrix import addmm, diag, diagonal, outer, trace, tril, triu  # noqa: E402,F401
+from .ops.median import median  # noqa: E402,F401
+from .ops.pointwise import clamp_max, clamp_min, fmod, reciprocal  # noqa: E402,F401
+from .ops.random_fill import multinomial, normal  # noqa: E402,F401
+from .ops.repeat import broadcast_tensors, flip, meshgrid, repeat_interleave, roll, tile  # noqa: E402,F401
+from .ops.search import bucketize, searchsorted  # noqa: E402,F401
+from .ops.unique import bincount, unique  # noqa: E402,F401

@@ -304,3 +304,84 @@ adadelta_step = _C.adadelta_step
 rmsprop_step = _C.rmsprop_step
 adamax_step = _C.adamax_step
 nadam_step = _C.nadam_step
+
+
+# ---------------- indexing, scans, matrices, counting, search, random fills (ops branch)
+from numpy import (  # noqa: E402,F401  (re-exported: the backend interface)
+    bincount, count_nonzero, cumprod, diag, einsum, fill_diagonal, flip, fmod, isclose,
+    nan_to_num, nonzero, reciprocal, repeat, roll, searchsorted, take, tile, tril, triu, trunc,
+    unique,
+)
+
+
+def index_add(dst, axis, index, values):
+    """dst[..., index, ...] += values along axis, adding repeated indices."""
+    np.add.at(dst, (slice(None),) * axis + (index,), values)
+
+
+def reduce_at(dst, positions, values, how):
+    """dst[positions] (op)= values for how in 'add', 'multiply', repeated positions combined."""
+    (np.add if how == "add" else np.multiply).at(dst, positions, values)
+
+
+def diagonal_view(a, offset, axis1, axis2):
+    """A writable view of a's diagonal (offset) over axis1, axis2, as the last axis (numpy's
+    diagonal is read-only; a writable one lets fill_ and the backward write through it)."""
+    n1, n2 = a.shape[axis1], a.shape[axis2]
+    if offset >= 0:
+        length = max(0, min(n1, n2 - offset))
+        start = (slice(None),) * axis2 + (slice(min(offset, n2), None),)
+    else:
+        length = max(0, min(n1 + offset, n2))
+        start = (slice(None),) * axis1 + (slice(min(-offset, n1), None),)
+    base = a[start]
+    keep = [d for d in range(a.ndim) if d not in (axis1, axis2)]
+    shape = tuple(a.shape[d] for d in keep) + (length,)
+    strides = tuple(a.strides[d] for d in keep) + (a.strides[axis1] + a.strides[axis2],)
+    return np.lib.stride_tricks.as_strided(base, shape, strides)
+
+
+def data_ptr(a):
+    return a.__array_interface__["data"][0]
+
+
+def storage_offset(a):
+    """a's first element's offset, in elements, from the start of the array owning the memory."""
+    owner = a
+    while isinstance(owner.base, np.ndarray):
+        owner = owner.base
+    return (data_ptr(a) - data_ptr(owner)) // a.itemsize
+
+
+def random_exponential(gen, shape, dt, lambd):
+    """Exponential(lambd) samples by inversion of uniforms in [0, 1)."""
+    return (-np.log1p(-gen.uniform(shape, np.float64)) / lambd).astype(dt)
+
+
+def multinomial(gen, probs, num_samples, replacement):
+    """(rows, num_samples) int64 category indices drawn from each row of probs (rows, n)."""
+    probs = probs.astype(np.float64)
+    rows, n = probs.shape
+    if not replacement:
+        # the exponential race: the k smallest of E_i / p_i are a draw without replacement
+        keys = random_exponential(gen, (rows, n), np.float64, 1.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            keys = keys / probs
+        return np.argsort(keys, axis=1, kind="stable")[:, :num_samples].astype(np.int64)
+    cdf = np.cumsum(probs, axis=1)
+    # inverse-CDF sampling; a draw landing on the rounding gap at the top of the CDF goes to
+    # the last category with positive probability, never to one with zero
+    last = n - 1 - np.argmax(probs[:, ::-1] > 0, axis=1)
+    u = gen.uniform((rows, num_samples), np.float64) * cdf[:, -1:]
+    out = np.empty((rows, num_samples), np.int64)
+    for r in range(rows):
+        out[r] = np.minimum(np.searchsorted(cdf[r], u[r], side="right"), last[r])
+    return out
+
+
+def searchsorted_rows(boundaries, values, side):
+    """searchsorted of each row of values (R, m) in the matching row of boundaries (R, n)."""
+    out = np.empty(values.shape, np.int64)
+    for r in range(boundaries.shape[0]):
+        out[r] = np.searchsorted(boundaries[r], values[r], side=side)
+    return out

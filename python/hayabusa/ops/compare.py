@@ -1,0 +1,86 @@
+"""Comparing and cleaning values: isclose, allclose, equal, count_nonzero, nan_to_num."""
+from .. import _dtype
+from .._tensor import Tensor, _TYPE_NAMES, _wrap
+from ..autograd.function import Function
+from ._util import broadcast_shapes
+
+
+def _check_tensor(x, name, position):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name}(): argument '{'input' if position == 1 else 'other'}' "
+                        f"(position {position}) must be Tensor, not {type(x).__name__}")
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Where |input - other| <= atol + rtol * |other| (infinities close only to themselves)."""
+    _check_tensor(input, "isclose", 1)
+    _check_tensor(other, "isclose", 2)
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"{_TYPE_NAMES[input.dtype.name]} did not match "
+                           f"{_TYPE_NAMES[other.dtype.name]}")
+    if rtol < 0:
+        raise RuntimeError(f"rtol must be greater than or equal to zero, but got {rtol}")
+    if atol < 0:
+        raise RuntimeError(f"atol must be greater than or equal to zero, but got {atol}")
+    broadcast_shapes(input.shape, other.shape)
+    be = input._backend
+    a, b = input._data, other._data
+    if input.dtype is _dtype.bool_:
+        return _wrap(be.asarray(be.equal(a, b)))
+    return _wrap(be.asarray(be.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Whether isclose holds everywhere (a Python bool)."""
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+def equal(input, other):
+    """Whether the two tensors have the same shape and the same values (a Python bool)."""
+    _check_tensor(input, "equal", 1)
+    _check_tensor(other, "equal", 2)
+    if input.shape != other.shape:
+        return False
+    return bool(input._backend.equal(input._data, other._data).all())
+
+
+def count_nonzero(input, dim=None):
+    """The number of non-zero entries (int64), over all of input or along the given dims."""
+    from ._util import normalize_dim
+    be = input._backend
+    if dim is None:
+        return _wrap(be.asarray(be.count_nonzero(input._data), "int64"))
+    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+    dims = [normalize_dim(d, input.ndim) for d in dims]
+    for i, d in enumerate(dims):
+        if d in dims[:i]:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    if input.ndim == 0:
+        return _wrap(be.asarray(be.count_nonzero(input._data), "int64"))
+    return _wrap(be.asarray(be.count_nonzero(input._data, axis=tuple(dims)), "int64"))
+
+
+class NanToNum(Function):
+    saved_inputs = (0,)
+
+    def forward(self, x, nan, posinf, neginf):
+        self.x = x
+        return self.be.nan_to_num(x, copy=True, nan=nan, posinf=posinf, neginf=neginf)
+
+    def backward(self, grad):
+        # replaced entries are constants: the gradient flows only where x was finite
+        be = self.be
+        return be.where(be.isfinite(self.x), grad, 0).astype(grad.dtype, copy=False)
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """input with NaN, +inf and -inf replaced by nan, posinf and neginf (by default the
+    dtype's largest and lowest finite values)."""
+    if not input.dtype.is_floating_point:
+        from .shape import clone
+        return clone(input)
+    return NanToNum.apply(input, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+    return self._inplace(lambda s: nan_to_num(s, nan, posinf, neginf))

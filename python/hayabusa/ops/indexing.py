@@ -1,0 +1,429 @@
+"""Indexing by index and mask tensors: index_select, masked_fill, masked_select, scatter,
+scatter_add, index_add, index_fill, nonzero, and their in-place forms.
+
+Values carry gradients (scattered or gathered back by the same indices); index and mask
+tensors never do. An op saves its index tensor as an input, so changing it in place
+before backward raises instead of giving a wrong gradient.
+"""
+import numbers
+import warnings
+
+from .. import _dtype
+from .._tensor import Tensor, _TYPE_NAMES, _wrap
+from ..autograd.function import Function
+from ._util import broadcast_shapes, cast, normalize_dim, unbroadcast
+
+
+def _type_name(dt):
+    return _TYPE_NAMES.get(dt.name, dt.name)
+
+
+def _check_index_dtype(index, name):
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{name}(): argument 'index' must be Tensor, not {type(index).__name__}")
+    if index.dtype not in (_dtype.int64, _dtype.int32):
+        raise RuntimeError(f"{name}(): Expected dtype int32 or int64 for index")
+
+
+def _check_value_tensor(value, name):
+    if isinstance(value, Tensor) and value.ndim != 0:
+        raise RuntimeError(f"{name} only supports a 0-dimensional value tensor, but got tensor "
+                           f"with {value.ndim} dimension(s).")
+
+
+def _as_vector(index):
+    """A 0-d index as a one-element vector (index_select and friends take both)."""
+    return index._data.reshape(-1)
+
+
+def _along(dim, index):
+    """The indexing tuple that picks `index` along axis dim, everything along the others."""
+    return (slice(None),) * dim + (index,)
+
+
+# ---------------------------------------------------------------- index_select
+class IndexSelect(Function):
+    saved_inputs = (1,)
+
+    def forward(self, x, index, dim):
+        self.in_shape, self.index, self.dim = x.shape, index, dim
+        return self.be.take(x, index, axis=dim)
+
+    def backward(self, grad):
+        g = self.be.zeros(self.in_shape, grad.dtype)
+        self.be.index_add(g, self.dim, self.index, grad)
+        return g, None
+
+
+def index_select(input, dim, index):
+    """The entries of input at positions index (a vector) along dim, as a new tensor."""
+    _check_index_dtype(index, "index_select")
+    if index.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    d = normalize_dim(dim, input.ndim)
+    n = input.shape[d] if input.ndim else 1
+    idx = _as_vector(index)
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        raise IndexError("index out of range in self")
+    if input.ndim == 0:
+        from .shape import reshape
+        return reshape(IndexSelect.apply(reshape(input, 1), _wrap(idx), dim=0), ())
+    return IndexSelect.apply(input, _wrap(idx), dim=d)
+
+
+# ---------------------------------------------------------------- masks
+class MaskedFill(Function):
+    """input with value where mask (broadcast together); value a number or a 0-d tensor."""
+
+    saved_inputs = (1,)
+
+    def forward(self, x, mask, value_tensor, value=None):
+        self.in_shape, self.mask = x.shape, mask
+        fill = value if value_tensor is None else value_tensor
+        return self.be.where(mask, self.be.asarray(fill, x.dtype), x)
+
+    def backward(self, grad):
+        need_x, _, need_value = self.needs_input_grad
+        be = self.be
+        gx = gv = None
+        if need_x:
+            gx = unbroadcast(be, be.where(self.mask, 0, grad).astype(grad.dtype, copy=False),
+                             self.in_shape)
+        if need_value:
+            gv = be.asarray(be.sum(be.where(self.mask, grad, 0)), grad.dtype)
+        return gx, None, gv
+
+
+def _check_mask(mask, name):
+    if not isinstance(mask, Tensor):
+        raise TypeError(f"{name}(): argument 'mask' must be Tensor, not {type(mask).__name__}")
+    if mask.dtype is not _dtype.bool_:
+        if name == "masked_select":
+            raise RuntimeError("masked_select: expected BoolTensor for mask")
+        raise RuntimeError(f"{name}_ only supports boolean masks, but got mask with dtype "
+                           f"{_torch_dtype_name(mask.dtype)}")
+
+
+def _torch_dtype_name(dt):
+    # as PyTorch prints dtypes in messages: torch.float32 is "float", torch.int64 "long"
+    return {"float32": "float", "float64": "double", "int64": "long", "int32": "int",
+            "float16": "half", "uint8": "unsigned char", "int8": "signed char",
+            "int16": "short", "bool": "bool"}[dt.name]
+
+
+def masked_fill(input, mask, value):
+    """input with value wherever mask is True (mask broadcasts with input)."""
+    _check_mask(mask, "masked_fill")
+    _check_value_tensor(value, "masked_fill_")
+    broadcast_shapes(mask.shape, input.shape)
+    if isinstance(value, Tensor):
+        return MaskedFill.apply(input, mask, cast(value, input.dtype))
+    if not isinstance(value, numbers.Number):
+        raise TypeError(f"masked_fill(): argument 'value' must be Number or Tensor, not "
+                        f"{type(value).__name__}")
+    return MaskedFill.apply(input, mask, None, value=value)
+
+
+class MaskedSelect(Function):
+    saved_inputs = (1,)
+
+    def forward(self, x, mask, shape):
+        self.in_shape, self.mask, self.shape = x.shape, mask, shape
+        be = self.be
+        return be.broadcast_to(x, shape)[be.broadcast_to(mask, shape)]
+
+    def backward(self, grad):
+        be = self.be
+        g = be.zeros(self.shape, grad.dtype)
+        g[be.broadcast_to(self.mask, self.shape)] = grad
+        return unbroadcast(be, g, self.in_shape), None
+
+
+def masked_select(input, mask):
+    """A 1-D tensor of input's entries where mask is True (the two broadcast together)."""
+    _check_mask(mask, "masked_select")
+    shape = broadcast_shapes(input.shape, mask.shape)
+    return MaskedSelect.apply(input, mask, shape=shape)
+
+
+# ---------------------------------------------------------------- scatter
+def _scatter_positions(be, index, dim):
+    """Full indexing tuples for every entry of index: index itself along dim."""
+    positions = list(be.indices_like(index))
+    positions[dim] = index
+    return tuple(positions)
+
+
+def _crop(src, shape):
+    """src's leading block of the given shape (scatter reads only index's extent of src)."""
+    if tuple(src.shape) == tuple(shape):
+        return src
+    return src[tuple(slice(0, n) for n in shape)]
+
+
+def _check_scatter(name, input, dim, index, src):
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{name}(): argument 'index' must be Tensor, not {type(index).__name__}")
+    if index.dtype not in (_dtype.int64, _dtype.int32):
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+    d = normalize_dim(dim, input.ndim)
+    if index.ndim != input.ndim and index.numel():
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    if src is not None:
+        if src.dtype is not input.dtype:
+            raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
+        if index.ndim != src.ndim and index.numel():
+            raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+    if not index.numel():
+        return d
+    too_big = any(index.shape[k] > input.shape[k] for k in range(input.ndim) if k != d)
+    if src is not None:
+        too_big = too_big or any(index.shape[k] > src.shape[k] for k in range(src.ndim))
+    if too_big:
+        msg = (f"Expected index {list(index.shape)} to be no larger than self "
+               f"{list(input.shape)} apart from dimension {d}")
+        if src is not None:
+            msg += f" and to be no larger size than src {list(src.shape)}"
+        raise RuntimeError(msg)
+    idx = index._data
+    n = input.shape[d] if input.ndim else 1
+    bad = (idx < 0) | (idx >= n)
+    if bad.any():
+        raise RuntimeError(f"index {int(idx[bad].reshape(-1)[0])} is out of bounds for dimension "
+                           f"{d} with size {n}")
+    return d
+
+
+class Scatter(Function):
+    """input with src's entries (or a value) written at index along dim; reduce='add' or
+    'multiply' combine them with what is there instead (no gradient then, as PyTorch)."""
+
+    saved_inputs = (1,)
+
+    def forward(self, x, index, src, dim, value=None, reduce=None):
+        be = self.be
+        self.index, self.dim, self.reduce = index, dim, reduce
+        self.src_shape = None if src is None else src.shape
+        out = be.copy(x)
+        if index.size == 0:
+            return out
+        positions = _scatter_positions(be, index, dim)
+        values = value if src is None else _crop(src, index.shape)
+        if reduce is None:
+            out[positions] = values
+        else:
+            be.reduce_at(out, positions, be.broadcast_to(be.asarray(values, x.dtype), index.shape),
+                         "add" if reduce == "add" else "multiply")
+        return out
+
+    def backward(self, grad):
+        if self.reduce is not None:
+            raise RuntimeError("derivative for aten::scatter is not implemented")
+        need_x, _, need_src = self.needs_input_grad
+        be = self.be
+        positions = _scatter_positions(be, self.index, self.dim) if self.index.size else None
+        gx = gsrc = None
+        if need_x:
+            gx = be.copy(grad)
+            if positions is not None:
+                gx[positions] = 0
+        if need_src:
+            gsrc = be.zeros(self.src_shape, grad.dtype)
+            if positions is not None:
+                gsrc[tuple(slice(0, n) for n in self.index.shape)] = grad[positions]
+        return gx, None, gsrc
+
+
+_SCATTER_REDUCTIONS = ("add", "multiply")
+
+
+def scatter(input, dim, index, src=None, value=None, *, reduce=None):
+    """input with src[i][j] (or value) written to position index[i][j] along dim (dim=1 shown)."""
+    if src is not None and not isinstance(src, Tensor):
+        src, value = None, src
+    if (src is None) == (value is None):
+        raise TypeError("scatter(): expected exactly one of 'src' (a Tensor) or 'value' (a number)")
+    if reduce is not None and reduce not in _SCATTER_REDUCTIONS:
+        raise RuntimeError("reduce argument must be either add or multiply.")
+    d = _check_scatter("scatter", input, dim, index, src)
+    if reduce is not None and src is not None:
+        warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will "
+                      "be removed in a future PyTorch release. Use torch.scatter_reduce instead "
+                      "for more reduction options.", UserWarning, stacklevel=2)
+    return Scatter.apply(input, index, src, dim=d, value=value, reduce=reduce)
+
+
+class ScatterAdd(Function):
+    saved_inputs = (1,)
+
+    def forward(self, x, index, src, dim):
+        be = self.be
+        self.index, self.dim, self.src_shape = index, dim, src.shape
+        out = be.copy(x)
+        if index.size:
+            be.reduce_at(out, _scatter_positions(be, index, dim), _crop(src, index.shape), "add")
+        return out
+
+    def backward(self, grad):
+        need_x, _, need_src = self.needs_input_grad
+        be = self.be
+        gsrc = None
+        if need_src:
+            gsrc = be.zeros(self.src_shape, grad.dtype)
+            if self.index.size:
+                positions = _scatter_positions(be, self.index, self.dim)
+                gsrc[tuple(slice(0, n) for n in self.index.shape)] = grad[positions]
+        return (grad if need_x else None), None, gsrc
+
+
+def scatter_add(input, dim, index, src):
+    """input with src's entries added at index along dim (repeated indices all add)."""
+    if not isinstance(src, Tensor):
+        raise TypeError(f"scatter_add(): argument 'src' must be Tensor, not {type(src).__name__}")
+    d = _check_scatter("scatter", input, dim, index, src)
+    return ScatterAdd.apply(input, index, src, dim=d)
+
+
+# ---------------------------------------------------------------- index_add / index_fill
+def _check_vector_index(index, name, message):
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{name}(): argument 'index' must be Tensor, not {type(index).__name__}")
+    if index.dtype not in (_dtype.int64, _dtype.int32):
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+    if index.ndim > 1:
+        raise RuntimeError(message)
+
+
+class IndexAdd(Function):
+    saved_inputs = (1,)
+
+    def forward(self, x, index, source, dim, alpha):
+        be = self.be
+        self.index, self.dim, self.alpha = index, dim, alpha
+        out = be.copy(x)
+        be.index_add(out, dim, index, source if alpha == 1 else be.multiply(source, alpha))
+        return out
+
+    def backward(self, grad):
+        need_x, _, need_source = self.needs_input_grad
+        be = self.be
+        gs = None
+        if need_source:
+            gs = be.take(grad, self.index, axis=self.dim)
+            if self.alpha != 1:
+                gs = be.multiply(gs, self.alpha).astype(grad.dtype, copy=False)
+        return (grad if need_x else None), None, gs
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    """input with alpha * source's slices added at positions index along dim."""
+    _check_vector_index(index, "index_add", "index_add_(): Index is supposed to be a vector")
+    if not isinstance(source, Tensor):
+        raise TypeError(f"index_add(): argument 'source' must be Tensor, not "
+                        f"{type(source).__name__}")
+    d = normalize_dim(dim, input.ndim)
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"index_add_(): self ({_type_name(input.dtype)}) and source "
+                           f"({_type_name(source.dtype)}) must have the same scalar type")
+    in_shape = input.shape if input.ndim else (1,)
+    src_shape = source.shape if source.ndim else (1,)
+    idx = _as_vector(index)
+    if (len(src_shape) != len(in_shape)
+            or any(src_shape[k] != in_shape[k] for k in range(len(in_shape)) if k != d)):
+        raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the "
+                           f"specified dimension. Got self.shape = {list(input.shape)} "
+                           f"source.shape = {list(source.shape)}")
+    if src_shape[d] != idx.size:
+        raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal to "
+                           f"source.size(dim) ({src_shape[d]})")
+    bad = (idx < 0) | (idx >= in_shape[d])
+    if bad.any():
+        raise RuntimeError(f"index {int(idx[bad][0])} is out of bounds for dimension {d} with "
+                           f"size {in_shape[d]}")
+    if input.ndim == 0 or source.ndim == 0:
+        from .shape import reshape
+        out = IndexAdd.apply(reshape(input, 1), _wrap(idx), reshape(source, src_shape), dim=0,
+                             alpha=alpha)
+        return reshape(out, input.shape)
+    return IndexAdd.apply(input, _wrap(idx), source, dim=d, alpha=alpha)
+
+
+class IndexFill(Function):
+    saved_inputs = (1,)
+
+    def forward(self, x, index, value_tensor, dim, value=None):
+        be = self.be
+        self.index, self.dim = index, dim
+        out = be.copy(x)
+        out[_along(dim, index)] = value if value_tensor is None else value_tensor
+        return out
+
+    def backward(self, grad):
+        need_x, _, need_value = self.needs_input_grad
+        be = self.be
+        gx = gv = None
+        filled = _along(self.dim, be.unique(self.index))
+        if need_x:
+            gx = be.copy(grad)
+            gx[filled] = 0
+        if need_value:
+            gv = be.asarray(be.sum(grad[filled]), grad.dtype)
+        return gx, None, gv
+
+
+def index_fill(input, dim, index, value):
+    """input with value written to every slice at positions index along dim."""
+    _check_vector_index(index, "index_fill", "Index has to be a vector/scalar")
+    _check_value_tensor(value, "index_fill_")
+    d = normalize_dim(dim, input.ndim)
+    n = input.shape[d] if input.ndim else 1
+    idx = _as_vector(index)
+    bad = (idx < -n) | (idx >= n)
+    if bad.any():
+        raise IndexError(f"index {int(idx[bad][0])} is out of bounds for dimension {d} with "
+                         f"size {n}")
+    idx = idx % n if n else idx
+    if input.ndim == 0:
+        from .shape import reshape
+        return reshape(index_fill(reshape(input, 1), 0, _wrap(idx), value), ())
+    if isinstance(value, Tensor):
+        return IndexFill.apply(input, _wrap(idx), cast(value, input.dtype), dim=d)
+    return IndexFill.apply(input, _wrap(idx), None, dim=d, value=value)
+
+
+# ---------------------------------------------------------------- nonzero
+def nonzero(input, *, as_tuple=False):
+    """The indices of input's non-zero entries: an (n, ndim) int64 tensor, or with as_tuple
+    one int64 vector per dimension."""
+    be = input._backend
+    data = input._data
+    if data.ndim == 0:
+        hits = be.nonzero(data.reshape(1))[0]
+        if as_tuple:
+            return (_wrap(hits.astype("int64")),)
+        return _wrap(be.zeros((hits.size, 0), "int64"))
+    coords = be.nonzero(data)
+    if as_tuple:
+        return tuple(_wrap(c.astype("int64", copy=False)) for c in coords)
+    return _wrap(be.stack(coords, axis=1).astype("int64", copy=False))
+
+
+# ---------------------------------------------------------------- in place
+def masked_fill_(self, mask, value):
+    return self._inplace(lambda s, m, v: masked_fill(s, m, v), mask, value)
+
+
+def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+    return self._inplace(lambda s, i, v: scatter(s, dim, i, v, value, reduce=reduce), index, src)
+
+
+def scatter_add_(self, dim, index, src):
+    return self._inplace(lambda s, i, v: scatter_add(s, dim, i, v), index, src)
+
+
+def index_add_(self, dim, index, source, *, alpha=1):
+    return self._inplace(lambda s, i, v: index_add(s, dim, i, v, alpha=alpha), index, source)
+
+
+def index_fill_(self, dim, index, value):
+    return self._inplace(lambda s, i, v: index_fill(s, dim, i, v), index, value)

@@ -1,0 +1,159 @@
+"""Matrix-shaped ops: tril, triu, diag, diagonal, trace, outer, addmm, fill_diagonal_."""
+import numbers
+
+from .._tensor import Tensor, _TYPE_NAMES
+from ..autograd.function import Function
+from ._util import normalize_dim
+
+
+class Triangle(Function):
+    """The lower (tril) or upper (triu) triangle of the last two dims; zeros elsewhere."""
+
+    def forward(self, x, diagonal, upper):
+        self.diagonal, self.upper = diagonal, upper
+        return (self.be.triu if upper else self.be.tril)(x, diagonal)
+
+    def backward(self, grad):
+        return (self.be.triu if self.upper else self.be.tril)(grad, self.diagonal)
+
+
+def _triangle(name, input, diagonal, upper):
+    if input.ndim < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+    return Triangle.apply(input, diagonal=int(diagonal), upper=upper)
+
+
+def tril(input, diagonal=0):
+    """input's entries on and below the given diagonal of its last two dims, zeros above."""
+    return _triangle("tril", input, diagonal, False)
+
+
+def triu(input, diagonal=0):
+    """input's entries on and above the given diagonal of its last two dims, zeros below."""
+    return _triangle("triu", input, diagonal, True)
+
+
+class Diagonal(Function):
+    """A view of the diagonal (offset) over dim1, dim2, appended as the last dim."""
+
+    def forward(self, x, offset, dim1, dim2):
+        self.in_shape, self.args = x.shape, (offset, dim1, dim2)
+        return self.be.diagonal_view(x, offset, dim1, dim2)
+
+    def backward(self, grad):
+        g = self.be.zeros(self.in_shape, grad.dtype)
+        self.be.diagonal_view(g, *self.args)[...] = grad
+        return g
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """The diagonal (offset above the main one, or below when negative) of the 2-D slices over
+    dim1 and dim2, as a view with that diagonal as its last dim."""
+    d1, d2 = normalize_dim(dim1, input.ndim), normalize_dim(dim2, input.ndim)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    out = Diagonal.apply(input, offset=int(offset), dim1=d1, dim2=d2)
+    out._version = input._version
+    return out
+
+
+class DiagEmbed(Function):
+    """A square matrix with the vector on its diagonal (offset), zeros elsewhere."""
+
+    def forward(self, v, offset):
+        self.offset = offset
+        return self.be.diag(v, offset)
+
+    def backward(self, grad):
+        return self.be.ascontiguousarray(self.be.diagonal_view(grad, self.offset, 0, 1))
+
+
+def diag(input, diagonal=0):
+    """A 1-D input: the square matrix with it on the given diagonal. A 2-D input: a copy of
+    that diagonal."""
+    if input.ndim == 1:
+        return DiagEmbed.apply(input, offset=int(diagonal))
+    if input.ndim == 2:
+        from .shape import clone
+        return clone(Diagonal.apply(input, offset=int(diagonal), dim1=0, dim2=1))
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
+
+
+def trace(input):
+    """The sum of a matrix's main diagonal (int64 for integer and bool matrices)."""
+    from .reduce import sum
+    if input.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    return sum(Diagonal.apply(input, offset=0, dim1=0, dim2=1))
+
+
+def outer(input, vec2):
+    """The outer product input[i] * vec2[j] of two vectors."""
+    from .arith import mul
+    from .shape import reshape
+    for name, v in (("self", input), ("vec2", vec2)):
+        if v.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
+    return mul(reshape(input, -1, 1), reshape(vec2, 1, -1))
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """beta * input + alpha * (mat1 @ mat2), input broadcast to the product's shape; with
+    beta=0 input is not read (NaN in it does not propagate)."""
+    from . import linalg
+    from .arith import add, mul
+    from .shape import expand, t
+    for name, m in (("mat1", mat1), ("mat2", mat2)):
+        if m.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {m.ndim}-D tensor")
+    if input.dtype is not mat2.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                           f"{_TYPE_NAMES[input.dtype.name]} and {_TYPE_NAMES[mat2.dtype.name]}")
+    if mat1.shape[1] != mat2.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x"
+                           f"{mat1.shape[1]} and {mat2.shape[0]}x{mat2.shape[1]})")
+    target = (mat1.shape[0], mat2.shape[1])
+    bias = expand(input, target)
+    if (beta == 1 and alpha == 1 and input.ndim == 1 and input.shape[0] == target[1]
+            and mat1.dtype is mat2.dtype and mat1.dtype.is_floating_point):
+        # x @ W + b: the fused linear kernel (one GEMM with the bias added)
+        return linalg.linear(mat1, t(mat2), input)
+    product = linalg.mm(mat1, mat2)
+    if alpha != 1:
+        product = mul(product, alpha)
+    if beta == 0:
+        return product
+    return add(product, bias if beta == 1 else mul(bias, beta))
+
+
+class FillDiagonal(Function):
+    def forward(self, x, fill_value, wrap):
+        self.wrap = wrap
+        out = self.be.copy(x)
+        self.be.fill_diagonal(out, fill_value, wrap)
+        return out
+
+    def backward(self, grad):
+        g = self.be.copy(grad)
+        self.be.fill_diagonal(g, 0, self.wrap)
+        return g
+
+
+def fill_diagonal(input, fill_value, wrap=False):
+    """input with fill_value on its main diagonal (every dim of equal length above 2-D; a tall
+    matrix's diagonal restarts after N+1 rows with wrap=True)."""
+    if input.ndim < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    if input.ndim > 2 and len(set(input.shape)) != 1:
+        raise RuntimeError("all dimensions of input must be of equal length")
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    if not isinstance(fill_value, numbers.Number):
+        raise TypeError(f"fill_diagonal_(): argument 'fill_value' must be Number, not "
+                        f"{type(fill_value).__name__}")
+    return FillDiagonal.apply(input, fill_value=fill_value, wrap=bool(wrap))
+
+
+# ---------------------------------------------------------------- in place
+def fill_diagonal_(self, fill_value, wrap=False):
+    return self._inplace(lambda s: fill_diagonal(s, fill_value, wrap))
