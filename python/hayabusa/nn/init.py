@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from .._random import Generator
     from .._tensor import Tensor
 
+__all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "zeros_", "ones_",
+           "eye_", "orthogonal_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
+           "kaiming_normal_"]
+
 
 def _fill_from(tensor, data):
     with no_grad():
