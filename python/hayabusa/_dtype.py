@@ -95,7 +95,7 @@ def of_array(a):
     return d if d is not None else from_numpy_dtype(a.dtype)
 
 
-def to_dtype(d):
+def to_dtype(d: DTypeLike) -> dtype:
     """Accept a hayabusa dtype, a numpy dtype or a Python type (float, int, bool)."""
     if isinstance(d, dtype):
         return d

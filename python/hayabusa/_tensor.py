@@ -23,10 +23,13 @@ if TYPE_CHECKING:
     # the class defines methods named float, int, bool and type: annotations inside it
     # name the builtins as builtins.float etc.
     import builtins
-    from typing import Any, Callable, Sequence
+    from typing import Any, Callable, Iterator, Sequence
 
+    from . import _tensor_methods as _methods
     from ._device import device as Device
     from ._typing import DeviceLike, DTypeLike, Number, TensorOrNumber
+    from .ops import activation as _activation, linalg as _linalg, norm as _norm, reduce as _reduce
+    from .ops import arith as _arith, shape as _shape, softmax as _softmax, sort as _sort
     from .utils.hooks import RemovableHandle
 
 
@@ -443,29 +446,29 @@ class Tensor(TensorBase):
         """
         return self._data.tolist()
 
-    def __float__(self):
+    def __float__(self) -> builtins.float:
         return float(self.item())
 
-    def __int__(self):
+    def __int__(self) -> builtins.int:
         return int(self.item())
 
-    def __bool__(self):
+    def __bool__(self) -> builtins.bool:
         if self._data.size != 1:
             raise RuntimeError(
                 "Boolean value of Tensor with more than one value is ambiguous")
         return bool(self.item())
 
-    def __index__(self):
+    def __index__(self) -> builtins.int:
         if self.dtype.is_floating_point or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
-    def __len__(self):
+    def __len__(self) -> builtins.int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return self._data.shape[0]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Tensor]:
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self._data.shape[0]))
@@ -838,7 +841,7 @@ class Tensor(TensorBase):
         self._version[0] += 1
         return self
 
-    def __setitem__(self, index, value):
+    def __setitem__(self, index: Any, value: TensorOrNumber | Sequence[Any]) -> None:
         from .ops.shape import index_put
         if not isinstance(value, Tensor):
             if isinstance(value, (list, tuple)):
@@ -862,116 +865,210 @@ class Tensor(TensorBase):
         return _wrap(data)
 
     # ------------------------------------------------------------ operators
-    def __add__(self, other):
+    def __add__(self, other: TensorOrNumber) -> Tensor:
         return arith.add(self, other)
 
-    def __radd__(self, other):
+    def __radd__(self, other: TensorOrNumber) -> Tensor:
         return arith.add(other, self)
 
-    def __sub__(self, other):
+    def __sub__(self, other: TensorOrNumber) -> Tensor:
         return arith.sub(self, other)
 
-    def __rsub__(self, other):
+    def __rsub__(self, other: TensorOrNumber) -> Tensor:
         return arith.sub(other, self)
 
-    def __mul__(self, other):
+    def __mul__(self, other: TensorOrNumber) -> Tensor:
         return arith.mul(self, other)
 
-    def __rmul__(self, other):
+    def __rmul__(self, other: TensorOrNumber) -> Tensor:
         return arith.mul(other, self)
 
-    def __truediv__(self, other):
+    def __truediv__(self, other: TensorOrNumber) -> Tensor:
         return arith.div(self, other)
 
-    def __rtruediv__(self, other):
+    def __rtruediv__(self, other: TensorOrNumber) -> Tensor:
         return arith.div(other, self)
 
-    def __floordiv__(self, other):
+    def __floordiv__(self, other: TensorOrNumber) -> Tensor:
         return arith.div(self, other, rounding_mode="floor")
 
-    def __rfloordiv__(self, other):
+    def __rfloordiv__(self, other: TensorOrNumber) -> Tensor:
         return arith.div(other, self, rounding_mode="floor")
 
-    def __mod__(self, other):
+    def __mod__(self, other: TensorOrNumber) -> Tensor:
         return arith.remainder(self, other)
 
-    def __pow__(self, other):
+    def __pow__(self, other: TensorOrNumber) -> Tensor:
         return arith.pow(self, other)
 
-    def __rpow__(self, other):
+    def __rpow__(self, other: TensorOrNumber) -> Tensor:
         return arith.pow(other, self)
 
-    def __matmul__(self, other):
+    def __matmul__(self, other: Tensor) -> Tensor:
         from .ops.linalg import matmul
         return matmul(self, other)
 
-    def __rmatmul__(self, other):
+    def __rmatmul__(self, other: Tensor) -> Tensor:
         from .ops.linalg import matmul
         return matmul(other, self)
 
-    def __neg__(self):
+    def __neg__(self) -> Tensor:
         return arith.neg(self)
 
-    def __pos__(self):
+    def __pos__(self) -> Tensor:
         return self
 
-    def __abs__(self):
+    def __abs__(self) -> Tensor:
         return arith.abs(self)
 
-    def __invert__(self):
+    def __invert__(self) -> Tensor:
         if self.dtype is _dtype.bool_:
             return arith.logical_not(self)
         if self.dtype.is_floating_point:
             raise TypeError("~ (bitwise_not) is only supported for integer and bool tensors")
         return _wrap(~self._data)
 
-    def __and__(self, other):
+    def __and__(self, other: TensorOrNumber) -> Tensor:
         return arith.bitwise("and", self, other)
 
-    def __or__(self, other):
+    def __or__(self, other: TensorOrNumber) -> Tensor:
         return arith.bitwise("or", self, other)
 
-    def __xor__(self, other):
+    def __xor__(self, other: TensorOrNumber) -> Tensor:
         return arith.bitwise("xor", self, other)
 
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
 
-    def __eq__(self, other):
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
         return arith.eq(self, other)
 
-    def __ne__(self, other):
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
         return arith.ne(self, other)
 
-    def __lt__(self, other):
+    def __lt__(self, other: TensorOrNumber) -> Tensor:
         return arith.lt(self, other)
 
-    def __le__(self, other):
+    def __le__(self, other: TensorOrNumber) -> Tensor:
         return arith.le(self, other)
 
-    def __gt__(self, other):
+    def __gt__(self, other: TensorOrNumber) -> Tensor:
         return arith.gt(self, other)
 
-    def __ge__(self, other):
+    def __ge__(self, other: TensorOrNumber) -> Tensor:
         return arith.ge(self, other)
 
-    def __iadd__(self, other):
+    def __iadd__(self, other: TensorOrNumber) -> Tensor:
         return self.add_(other)
 
-    def __isub__(self, other):
+    def __isub__(self, other: TensorOrNumber) -> Tensor:
         return self.sub_(other)
 
-    def __imul__(self, other):
+    def __imul__(self, other: TensorOrNumber) -> Tensor:
         return self.mul_(other)
 
-    def __itruediv__(self, other):
+    def __itruediv__(self, other: TensorOrNumber) -> Tensor:
         return self.div_(other)
 
-    def __ipow__(self, other):
+    def __ipow__(self, other: TensorOrNumber) -> Tensor:
         return self.pow_(other)
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Tensor:
         from .ops.shape import getitem
         return getitem(self, index)
+
+    if TYPE_CHECKING:
+        # the op methods _tensor_methods.py attaches at import, declared for type checkers
+        add = _arith.add
+        sub = _arith.sub
+        mul = _arith.mul
+        div = _arith.div
+        true_divide = _arith.div
+        pow = _arith.pow
+        neg = _arith.neg
+        exp = _arith.exp
+        log = _arith.log
+        sqrt = _arith.sqrt
+        rsqrt = _arith.rsqrt
+        abs = _arith.abs
+        sin = _arith.sin
+        cos = _arith.cos
+        log1p = _arith.log1p
+        expm1 = _arith.expm1
+        square = _arith.square
+        clamp = _arith.clamp
+        clip = _arith.clamp
+        maximum = _arith.maximum
+        minimum = _arith.minimum
+        sign = _arith.sign
+        floor = _arith.floor
+        ceil = _arith.ceil
+        round = _arith.round
+        isnan = _arith.isnan
+        isinf = _arith.isinf
+        isfinite = _arith.isfinite
+        remainder = _arith.remainder
+        eq = _arith.eq
+        ne = _arith.ne
+        lt = _arith.lt
+        le = _arith.le
+        gt = _arith.gt
+        ge = _arith.ge
+        logical_not = _arith.logical_not
+        logical_and = _arith.logical_and
+        logical_or = _arith.logical_or
+        logical_xor = _arith.logical_xor
+        where = _methods.where
+        relu = _activation.relu
+        sigmoid = _activation.sigmoid
+        tanh = _activation.tanh
+        softmax = _softmax.softmax
+        log_softmax = _softmax.log_softmax
+        sum = _reduce.sum
+        mean = _reduce.mean
+        var = _reduce.var
+        std = _reduce.std
+        prod = _reduce.prod
+        max = _reduce.max
+        min = _reduce.min
+        amax = _reduce.amax
+        amin = _reduce.amin
+        argmax = _reduce.argmax
+        argmin = _reduce.argmin
+        all = _reduce.all
+        any = _reduce.any
+        matmul = _linalg.matmul
+        mm = _linalg.mm
+        bmm = _linalg.bmm
+        dot = _linalg.dot
+        reshape = _shape.reshape
+        view = _shape.view
+        flatten = _shape.flatten
+        unflatten = _shape.unflatten
+        permute = _shape.permute
+        transpose = _shape.transpose
+        t = _shape.t
+        squeeze = _shape.squeeze
+        unsqueeze = _shape.unsqueeze
+        expand = _shape.expand
+        expand_as = _shape.expand_as
+        contiguous = _shape.contiguous
+        clone = _shape.clone
+        chunk = _shape.chunk
+        split = _shape.split
+        unbind = _shape.unbind
+        gather = _shape.gather
+        view_as = _methods.view_as
+        reshape_as = _methods.reshape_as
+        sort = _sort.sort
+        argsort = _sort.argsort
+        topk = _sort.topk
+        norm = _norm.norm
+
+        @property
+        def T(self) -> Tensor: ...
+
+        @property
+        def mT(self) -> Tensor: ...
 
 
 _TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",

@@ -71,8 +71,9 @@ _METHODS = {
 for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)
 
-Tensor.T = property(shape.T)
-Tensor.mT = property(shape.mT)
+# (type checkers see these declared in the class, under TYPE_CHECKING)
+Tensor.T = property(shape.T)  # type: ignore[method-assign,assignment]
+Tensor.mT = property(shape.mT)  # type: ignore[method-assign,assignment]
 
 # vector norms (ops/norm.py)
 from .ops import norm as _norm  # noqa: E402

@@ -13,6 +13,9 @@ if TYPE_CHECKING:
 
     from .._typing import Number, TensorOrNumber
 
+    # an elementwise function of two operands (the comparisons, the logical ops)
+    _Binary = Callable[[TensorOrNumber, TensorOrNumber], Tensor]
+
 
 class ToDtype(Function):
     torch_name = "ToCopyBackward0"
@@ -375,7 +378,7 @@ def _float_unary(op, doc: str) -> Callable[[Tensor], Tensor]:
 
 
 # integer and bool inputs are computed in the default float dtype, as PyTorch
-exp = _float_unary(Exp, """Returns the exponential ``e ** x`` of each element of ``x``.
+exp: Callable[[Tensor], Tensor] = _float_unary(Exp, """Returns the exponential ``e ** x`` of each element of ``x``.
 
     Integer and bool inputs give a result of the default float dtype.
 
@@ -387,7 +390,7 @@ exp = _float_unary(Exp, """Returns the exponential ``e ** x`` of each element of
         >>> torch.exp(torch.tensor([0., 1.]))
         tensor([1.0000, 2.7183])
     """)
-log = _float_unary(Log, """Returns the natural logarithm of each element of ``x`` (-inf at 0, NaN below).
+log: Callable[[Tensor], Tensor] = _float_unary(Log, """Returns the natural logarithm of each element of ``x`` (-inf at 0, NaN below).
 
     Args:
         x (Tensor): the input.
@@ -397,7 +400,7 @@ log = _float_unary(Log, """Returns the natural logarithm of each element of ``x`
         >>> torch.log(torch.tensor([1., 2.718281828]))
         tensor([0., 1.])
     """)
-sqrt = _float_unary(Sqrt, """Returns the square root of each element of ``x`` (NaN below 0).
+sqrt: Callable[[Tensor], Tensor] = _float_unary(Sqrt, """Returns the square root of each element of ``x`` (NaN below 0).
 
     Args:
         x (Tensor): the input.
@@ -407,7 +410,7 @@ sqrt = _float_unary(Sqrt, """Returns the square root of each element of ``x`` (N
         >>> torch.sqrt(torch.tensor([4., 9.]))
         tensor([2., 3.])
     """)
-sin = _float_unary(Sin, """Returns the sine of each element of ``x`` (in radians).
+sin: Callable[[Tensor], Tensor] = _float_unary(Sin, """Returns the sine of each element of ``x`` (in radians).
 
     Args:
         x (Tensor): the input.
@@ -417,7 +420,7 @@ sin = _float_unary(Sin, """Returns the sine of each element of ``x`` (in radians
         >>> torch.sin(torch.tensor([0., 1.5707964]))
         tensor([0., 1.])
     """)
-cos = _float_unary(Cos, """Returns the cosine of each element of ``x`` (in radians).
+cos: Callable[[Tensor], Tensor] = _float_unary(Cos, """Returns the cosine of each element of ``x`` (in radians).
 
     Args:
         x (Tensor): the input.
@@ -427,7 +430,7 @@ cos = _float_unary(Cos, """Returns the cosine of each element of ``x`` (in radia
         >>> torch.cos(torch.tensor([0., 3.1415927]))
         tensor([ 1., -1.])
     """)
-log1p = _float_unary(Log1p, """Returns ``log(1 + x)`` elementwise, accurate for small ``x``.
+log1p: Callable[[Tensor], Tensor] = _float_unary(Log1p, """Returns ``log(1 + x)`` elementwise, accurate for small ``x``.
 
     Args:
         x (Tensor): the input.
@@ -437,7 +440,7 @@ log1p = _float_unary(Log1p, """Returns ``log(1 + x)`` elementwise, accurate for 
         >>> torch.log1p(torch.tensor([0., 1e-8], dtype=torch.float64))
         tensor([0.0000e+00, 1.0000e-08], dtype=hayabusa.float64)
     """)
-expm1 = _float_unary(Expm1, """Returns ``exp(x) - 1`` elementwise, accurate for small ``x``.
+expm1: Callable[[Tensor], Tensor] = _float_unary(Expm1, """Returns ``exp(x) - 1`` elementwise, accurate for small ``x``.
 
     Args:
         x (Tensor): the input.
@@ -447,7 +450,7 @@ expm1 = _float_unary(Expm1, """Returns ``exp(x) - 1`` elementwise, accurate for 
         >>> torch.expm1(torch.tensor([0., 1e-8], dtype=torch.float64))
         tensor([0.0000e+00, 1.0000e-08], dtype=hayabusa.float64)
     """)
-rsqrt = _float_unary(Rsqrt, """Returns ``1 / sqrt(x)`` elementwise.
+rsqrt: Callable[[Tensor], Tensor] = _float_unary(Rsqrt, """Returns ``1 / sqrt(x)`` elementwise.
 
     Args:
         x (Tensor): the input.
@@ -584,7 +587,7 @@ def minimum(a: TensorOrNumber, b: TensorOrNumber) -> Tensor:
     return _binary(MaximumMinimum, a, b, is_max=False)
 
 
-def _compare(name, symbol: str, public: str, example: str) -> Callable[[TensorOrNumber, TensorOrNumber], Tensor]:
+def _compare(name, symbol: str, public: str, example: str) -> _Binary:
     def fn(a, b):
         a, b, _ = prepare_operands(a, b)
         t = a if isinstance(a, Tensor) else b
@@ -609,12 +612,12 @@ def _compare(name, symbol: str, public: str, example: str) -> Callable[[TensorOr
     return fn
 
 
-eq = _compare("equal", "==", "eq", "[False,  True, False]")
-ne = _compare("not_equal", "!=", "ne", "[ True, False,  True]")
-lt = _compare("less", "<", "lt", "[ True, False, False]")
-le = _compare("less_equal", "<=", "le", "[ True,  True, False]")
-gt = _compare("greater", ">", "gt", "[False, False,  True]")
-ge = _compare("greater_equal", ">=", "ge", "[False,  True,  True]")
+eq: _Binary = _compare("equal", "==", "eq", "[False,  True, False]")
+ne: _Binary = _compare("not_equal", "!=", "ne", "[ True, False,  True]")
+lt: _Binary = _compare("less", "<", "lt", "[ True, False, False]")
+le: _Binary = _compare("less_equal", "<=", "le", "[ True,  True, False]")
+gt: _Binary = _compare("greater", ">", "gt", "[False, False,  True]")
+ge: _Binary = _compare("greater_equal", ">=", "ge", "[False,  True,  True]")
 
 
 def _no_grad_unary(name, out_dtype=None, doc: str = "") -> Callable[[Tensor], Tensor]:
@@ -629,7 +632,7 @@ def _no_grad_unary(name, out_dtype=None, doc: str = "") -> Callable[[Tensor], Te
 
 # these record no graph: the rounding functions' gradient is zero wherever it exists
 # (PyTorch records them with that zero gradient; hayabusa returns a tensor without grad)
-sign = _no_grad_unary("sign", doc="""Returns the sign of each element of ``x``: -1, 0 or 1, in ``x``'s dtype.
+sign: Callable[[Tensor], Tensor] = _no_grad_unary("sign", doc="""Returns the sign of each element of ``x``: -1, 0 or 1, in ``x``'s dtype.
 
     Records no graph (PyTorch's gradient is zero).
 
@@ -641,7 +644,7 @@ sign = _no_grad_unary("sign", doc="""Returns the sign of each element of ``x``: 
         >>> torch.sign(torch.tensor([-1.5, 0.0, 2.5]))
         tensor([-1.,  0.,  1.])
     """)
-floor = _no_grad_unary("floor", doc="""Rounds each element of ``x`` down to an integer value, in ``x``'s dtype.
+floor: Callable[[Tensor], Tensor] = _no_grad_unary("floor", doc="""Rounds each element of ``x`` down to an integer value, in ``x``'s dtype.
 
     Records no graph (PyTorch's gradient is zero).
 
@@ -653,7 +656,7 @@ floor = _no_grad_unary("floor", doc="""Rounds each element of ``x`` down to an i
         >>> torch.floor(torch.tensor([-1.5, 0.0, 2.5]))
         tensor([-2.,  0.,  2.])
     """)
-ceil = _no_grad_unary("ceil", doc="""Rounds each element of ``x`` up to an integer value, in ``x``'s dtype.
+ceil: Callable[[Tensor], Tensor] = _no_grad_unary("ceil", doc="""Rounds each element of ``x`` up to an integer value, in ``x``'s dtype.
 
     Records no graph (PyTorch's gradient is zero).
 
@@ -665,7 +668,7 @@ ceil = _no_grad_unary("ceil", doc="""Rounds each element of ``x`` up to an integ
         >>> torch.ceil(torch.tensor([-1.5, 0.0, 2.5]))
         tensor([-1.,  0.,  3.])
     """)
-round = _no_grad_unary("round", doc="""Rounds each element of ``x`` to the nearest integer, halves to even, in ``x``'s dtype.
+round: Callable[[Tensor], Tensor] = _no_grad_unary("round", doc="""Rounds each element of ``x`` to the nearest integer, halves to even, in ``x``'s dtype.
 
     PyTorch's ``decimals=`` argument is not supported. Records no graph (PyTorch's gradient
     is zero).
@@ -678,7 +681,7 @@ round = _no_grad_unary("round", doc="""Rounds each element of ``x`` to the neare
         >>> torch.round(torch.tensor([-1.5, 0.5, 2.5, 2.6]))
         tensor([-2.,  0.,  2.,  3.])
     """)
-isnan = _no_grad_unary("isnan", doc="""A bool tensor: True where ``x`` is NaN.
+isnan: Callable[[Tensor], Tensor] = _no_grad_unary("isnan", doc="""A bool tensor: True where ``x`` is NaN.
 
     Args:
         x (Tensor): the input.
@@ -688,7 +691,7 @@ isnan = _no_grad_unary("isnan", doc="""A bool tensor: True where ``x`` is NaN.
         >>> torch.isnan(torch.tensor([1., float("nan")]))
         tensor([False,  True])
     """)
-isinf = _no_grad_unary("isinf", doc="""A bool tensor: True where ``x`` is +inf or -inf.
+isinf: Callable[[Tensor], Tensor] = _no_grad_unary("isinf", doc="""A bool tensor: True where ``x`` is +inf or -inf.
 
     Args:
         x (Tensor): the input.
@@ -698,7 +701,7 @@ isinf = _no_grad_unary("isinf", doc="""A bool tensor: True where ``x`` is +inf o
         >>> torch.isinf(torch.tensor([1., float("inf"), -float("inf")]))
         tensor([False,  True,  True])
     """)
-isfinite = _no_grad_unary("isfinite", doc="""A bool tensor: True where ``x`` is neither infinite nor NaN.
+isfinite: Callable[[Tensor], Tensor] = _no_grad_unary("isfinite", doc="""A bool tensor: True where ``x`` is neither infinite nor NaN.
 
     Args:
         x (Tensor): the input.
@@ -724,7 +727,7 @@ def logical_not(x: Tensor) -> Tensor:
     return _wrap(x._backend.logical_not(x._data))
 
 
-def _logical(name) -> Callable[[TensorOrNumber, TensorOrNumber], Tensor]:
+def _logical(name) -> _Binary:
     def fn(a, b):
         t = a if isinstance(a, Tensor) else b
         av = a._data if isinstance(a, Tensor) else a
@@ -748,7 +751,9 @@ def _logical(name) -> Callable[[TensorOrNumber, TensorOrNumber], Tensor]:
     return fn
 
 
-logical_and, logical_or, logical_xor = map(_logical, ("logical_and", "logical_or", "logical_xor"))
+logical_and: _Binary = _logical("logical_and")
+logical_or: _Binary = _logical("logical_or")
+logical_xor: _Binary = _logical("logical_xor")
 
 
 def bitwise(name, a, b):
