@@ -58,7 +58,7 @@ __version__ = "0.1.0"
 
 
 def is_tensor(obj: object) -> _builtins.bool:
-    """Whether ``obj`` is a hayabusa tensor (a :class:`Tensor` or a subclass such as ``nn.Parameter``).
+    """Whether ``obj`` is a hayabusa tensor (a :class:`Tensor`, or a subclass such as Parameter).
 
     Example::
 

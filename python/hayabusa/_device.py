@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class device:
-    """A device, as ``torch.device``: ``device("cpu")``, ``device("cuda:0")``, ``device("cuda", 1)``.
+    """A device, as torch.device: ``device("cpu")``, ``device("cuda:0")``, ``device("cuda", 1)``.
 
     Tensors live on the CPU in this release: CUDA devices can be named, but using one raises
     RuntimeError. A device equals its string (``device("cpu") == "cpu"``).

@@ -122,7 +122,7 @@ def get_default_dtype() -> dtype:
 
 
 def set_default_dtype(d: DTypeLike) -> None:
-    """Sets the default floating dtype (float32, float64 or float16), as ``torch.set_default_dtype``.
+    """Sets the default floating dtype (float32, float64 or float16), as torch.set_default_dtype.
 
     Args:
         d (hayabusa.dtype): the new default.

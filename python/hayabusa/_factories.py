@@ -86,8 +86,8 @@ def _map_leaves(data, fn):
     return fn(data)
 
 
-def tensor(data: Any, dtype: DTypeLike | None = None, device: DeviceLike | None = None, requires_grad: bool = False,
-           pin_memory: bool = False) -> Tensor:
+def tensor(data: Any, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+           requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
     """Constructs a tensor holding a copy of ``data``.
 
     The dtype is inferred as PyTorch infers it: Python floats give the default dtype, Python
@@ -119,7 +119,8 @@ def tensor(data: Any, dtype: DTypeLike | None = None, device: DeviceLike | None 
     return _finish(np.array(arr, dtype=dt.numpy, copy=True), requires_grad, device)
 
 
-def as_tensor(data: Any, dtype: DTypeLike | None = None, device: DeviceLike | None = None) -> Tensor:
+def as_tensor(data: Any, dtype: DTypeLike | None = None,
+              device: DeviceLike | None = None) -> Tensor:
     """Converts ``data`` to a tensor, sharing memory with a numpy array or tensor when it can.
 
     A tensor of the requested dtype is returned as it is; a numpy array of a supported dtype
@@ -148,8 +149,8 @@ def as_tensor(data: Any, dtype: DTypeLike | None = None, device: DeviceLike | No
     return tensor(data, dtype=dtype, device=device)
 
 
-def asarray(obj: Any, dtype: DTypeLike | None = None, device: DeviceLike | None = None, copy: bool | None = None,
-            requires_grad: bool = False) -> Tensor:
+def asarray(obj: Any, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+            copy: bool | None = None, requires_grad: bool = False) -> Tensor:
     """Converts ``obj`` to a tensor: as :func:`as_tensor` (sharing memory), or a copy if ``copy``.
 
     Args:
@@ -211,8 +212,9 @@ def _float_dtype(dtype):
     return _dtype.to_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
 
 
-def zeros(*size: int | Sequence[int], dtype: DTypeLike | None = None, device: DeviceLike | None = None,
-          requires_grad: bool = False, out: Tensor | None = None) -> Tensor:
+def zeros(*size: int | Sequence[int], dtype: DTypeLike | None = None,
+          device: DeviceLike | None = None, requires_grad: bool = False,
+          out: Tensor | None = None) -> Tensor:
     """A tensor of the given shape filled with 0.
 
     Args:
@@ -234,8 +236,8 @@ def zeros(*size: int | Sequence[int], dtype: DTypeLike | None = None, device: De
     return _finish(np.zeros(_size(size), _float_dtype(dtype).numpy), requires_grad, device)
 
 
-def ones(*size: int | Sequence[int], dtype: DTypeLike | None = None, device: DeviceLike | None = None,
-         requires_grad: bool = False) -> Tensor:
+def ones(*size: int | Sequence[int], dtype: DTypeLike | None = None,
+         device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
     """A tensor of the given shape filled with 1.
 
     Args:
@@ -255,8 +257,9 @@ def ones(*size: int | Sequence[int], dtype: DTypeLike | None = None, device: Dev
     return _finish(np.ones(_size(size), _float_dtype(dtype).numpy), requires_grad, device)
 
 
-def empty(*size: int | Sequence[int], dtype: DTypeLike | None = None, device: DeviceLike | None = None,
-          requires_grad: bool = False, memory_format: None = None) -> Tensor:
+def empty(*size: int | Sequence[int], dtype: DTypeLike | None = None,
+          device: DeviceLike | None = None, requires_grad: bool = False,
+          memory_format: None = None) -> Tensor:
     """A tensor of the given shape whose values are uninitialized (whatever the memory held).
 
     Args:
@@ -277,8 +280,8 @@ def empty(*size: int | Sequence[int], dtype: DTypeLike | None = None, device: De
     return _finish(np.empty(_size(size), _float_dtype(dtype).numpy), requires_grad, device)
 
 
-def full(size: ShapeLike, fill_value: Number, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
-         requires_grad: bool = False) -> Tensor:
+def full(size: ShapeLike, fill_value: Number, dtype: DTypeLike | None = None,
+         device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
     """A tensor of shape ``size`` filled with ``fill_value``.
 
     Without ``dtype``, the dtype is ``fill_value``'s: bool, int64 for ints, the default dtype
@@ -313,8 +316,8 @@ def _like(t, dtype):
     return _dtype.to_dtype(dtype) if dtype is not None else t.dtype
 
 
-def zeros_like(t: Tensor, dtype: DTypeLike | None = None, device: DeviceLike | None = None, requires_grad: bool = False,
-               memory_format: None = None) -> Tensor:
+def zeros_like(t: Tensor, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+               requires_grad: bool = False, memory_format: None = None) -> Tensor:
     """A tensor of ``t``'s shape (and dtype, unless given) filled with 0.
 
     Args:
@@ -335,8 +338,8 @@ def zeros_like(t: Tensor, dtype: DTypeLike | None = None, device: DeviceLike | N
     return _finish(np.zeros(t.shape, _like(t, dtype).numpy), requires_grad, device)
 
 
-def ones_like(t: Tensor, dtype: DTypeLike | None = None, device: DeviceLike | None = None, requires_grad: bool = False,
-              memory_format: None = None) -> Tensor:
+def ones_like(t: Tensor, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+              requires_grad: bool = False, memory_format: None = None) -> Tensor:
     """A tensor of ``t``'s shape (and dtype, unless given) filled with 1.
 
     Args:
@@ -357,8 +360,8 @@ def ones_like(t: Tensor, dtype: DTypeLike | None = None, device: DeviceLike | No
     return _finish(np.ones(t.shape, _like(t, dtype).numpy), requires_grad, device)
 
 
-def empty_like(t: Tensor, dtype: DTypeLike | None = None, device: DeviceLike | None = None, requires_grad: bool = False,
-               memory_format: None = None) -> Tensor:
+def empty_like(t: Tensor, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+               requires_grad: bool = False, memory_format: None = None) -> Tensor:
     """A tensor of ``t``'s shape (and dtype, unless given) uninitialized.
 
     Args:
@@ -379,8 +382,9 @@ def empty_like(t: Tensor, dtype: DTypeLike | None = None, device: DeviceLike | N
     return _finish(np.empty(t.shape, _like(t, dtype).numpy), requires_grad, device)
 
 
-def full_like(t: Tensor, fill_value: Number, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
-              requires_grad: bool = False, memory_format: None = None) -> Tensor:
+def full_like(t: Tensor, fill_value: Number, dtype: DTypeLike | None = None,
+              device: DeviceLike | None = None, requires_grad: bool = False,
+              memory_format: None = None) -> Tensor:
     """A tensor of ``t``'s shape (and dtype, unless given) filled with ``fill_value``.
 
     Args:
@@ -441,8 +445,9 @@ def randn_like(t: Tensor, dtype: DTypeLike | None = None, device: DeviceLike | N
     return randn(t.shape, dtype=_like(t, dtype), requires_grad=requires_grad)
 
 
-def arange(start: Number, end: Number | None = None, step: Number = 1, dtype: DTypeLike | None = None,
-           device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
+def arange(start: Number, end: Number | None = None, step: Number = 1,
+           dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+           requires_grad: bool = False) -> Tensor:
     """The values ``start, start + step, ...`` up to (not including) ``end``, as a 1-D tensor.
 
     ``arange(n)`` is ``arange(0, n)``. Integer arguments give int64, any float gives the default
@@ -511,8 +516,8 @@ def linspace(start: Number, end: Number, steps: int, dtype: DTypeLike | None = N
     return _finish(np.linspace(start, end, steps).astype(dt.numpy), requires_grad, device)
 
 
-def eye(n: int, m: int | None = None, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
-        requires_grad: bool = False) -> Tensor:
+def eye(n: int, m: int | None = None, dtype: DTypeLike | None = None,
+        device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
     """An ``n`` by ``m`` matrix with ones on the diagonal and zeros elsewhere.
 
     Args:
@@ -539,8 +544,9 @@ def _gen(generator):
     return (generator or default_generator)._impl
 
 
-def rand(*size: int | Sequence[int], generator: Generator | None = None, dtype: DTypeLike | None = None,
-         device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
+def rand(*size: int | Sequence[int], generator: Generator | None = None,
+         dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+         requires_grad: bool = False) -> Tensor:
     """A tensor of the given shape of samples from the uniform distribution on ``[0, 1)``.
 
     The same seed gives the same values in hayabusa, but not PyTorch's values: the generators
@@ -571,8 +577,9 @@ def rand(*size: int | Sequence[int], generator: Generator | None = None, dtype: 
     return _finish(_gen(generator).uniform(_size(size), dt.numpy), requires_grad, device)
 
 
-def randn(*size: int | Sequence[int], generator: Generator | None = None, dtype: DTypeLike | None = None,
-          device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
+def randn(*size: int | Sequence[int], generator: Generator | None = None,
+          dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+          requires_grad: bool = False) -> Tensor:
     """A tensor of the given shape of samples from the standard normal distribution.
 
     Args:
@@ -595,8 +602,9 @@ def randn(*size: int | Sequence[int], generator: Generator | None = None, dtype:
     return _finish(_gen(generator).normal(_size(size), dt.numpy), requires_grad, device)
 
 
-def randint(low: int, high: int | None = None, size: ShapeLike | None = None, generator: Generator | None = None,
-            dtype: DTypeLike | None = None, device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
+def randint(low: int, high: int | None = None, size: ShapeLike | None = None,
+            generator: Generator | None = None, dtype: DTypeLike | None = None,
+            device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
     """A tensor of shape ``size`` of integers drawn uniformly from ``[low, high)``.
 
     ``randint(high, size)`` draws from ``[0, high)``.

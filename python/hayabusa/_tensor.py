@@ -87,6 +87,7 @@ class Tensor(TensorBase):
         tensor([[2., 4.],
                 [6., 8.]])
     """
+
     # the fields (_data, _requires_grad, _grad, grad_fn, _version, _accumulator)
     # are TensorBase's, in the compiled core
     __slots__ = ("__weakref__", "__dict__")
@@ -94,7 +95,8 @@ class Tensor(TensorBase):
     # numpy defers to our reflected operators (ndarray * Tensor -> Tensor.__rmul__)
     __array_priority__ = 1000
 
-    def __init__(self, *args: Any, dtype: DTypeLike | None = None, device: DeviceLike | None = None) -> None:
+    def __init__(self, *args: Any, dtype: DTypeLike | None = None,
+                 device: DeviceLike | None = None) -> None:
         """``Tensor(data)`` copies data in the default dtype; ``Tensor(2, 3)`` is zero-filled."""
         dt = _dtype.to_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
         if device is not None:
@@ -164,7 +166,8 @@ class Tensor(TensorBase):
         """The shape (a :class:`hayabusa.Size`), or the size of dimension ``dim`` (an int).
 
         Args:
-            dim (int, optional): a dimension, negative ones counting from the end. Default: ``None``.
+            dim (int, optional): a dimension, negative ones counting from the end. Default:
+                ``None``.
 
         Example::
 
@@ -289,13 +292,13 @@ class Tensor(TensorBase):
 
     @property
     def is_leaf(self) -> builtins.bool:
-        """True for tensors made by the user (no :attr:`grad_fn`), False for results of recorded ops.
+        """True for tensors the user made (no :attr:`grad_fn`), False for results of recorded ops.
 
         """
         return self.grad_fn is None
 
     def retain_grad(self) -> None:
-        """Makes backward keep this non-leaf tensor's gradient in its :attr:`grad` (a no-op on leaves).
+        """Makes backward keep this non-leaf tensor's gradient in :attr:`grad` (a no-op on leaves).
 
         Example::
 
@@ -355,8 +358,9 @@ class Tensor(TensorBase):
 
     # ------------------------------------------------------------ autograd
     def backward(self, gradient: Tensor | None = None, retain_graph: builtins.bool | None = None,
-                 create_graph: builtins.bool = False, inputs: Sequence[Tensor] | None = None) -> None:
-        """Computes the gradient of this tensor with respect to the graph leaves, into their ``.grad``.
+                 create_graph: builtins.bool = False,
+                 inputs: Sequence[Tensor] | None = None) -> None:
+        """Computes the gradient of this tensor with respect to the graph leaves, into their .grad.
 
         Gradients accumulate (they add to what ``.grad`` holds). The graph is freed afterwards
         unless ``retain_graph=True``. See :func:`hayabusa.autograd.backward`.
@@ -561,7 +565,7 @@ class Tensor(TensorBase):
         return self
 
     def cuda(self, device: DeviceLike | None = None, non_blocking: builtins.bool = False) -> Tensor:
-        """A copy on a CUDA device: raises RuntimeError, as there is no CUDA backend in this release.
+        """A copy on a CUDA device: raises RuntimeError (this release has no CUDA backend).
 
         """
         as_device("cuda" if device is None else device)
@@ -653,8 +657,9 @@ class Tensor(TensorBase):
         """In place, ``self += alpha * other`` (see :func:`hayabusa.add`); returns this tensor.
 
         The result is cast back to this tensor's dtype, which must hold it (an int tensor cannot
-        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is bumped (so a graph that saved it refuses to run
-        backward), and a leaf that requires grad raises RuntimeError unless grad mode is off.
+        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is
+        bumped (so a graph that saved it refuses to run backward), and a leaf that requires grad
+        raises RuntimeError unless grad mode is off.
         """
         return self._inplace(lambda s, o: arith.add(s, o, alpha=alpha), other)
 
@@ -662,8 +667,9 @@ class Tensor(TensorBase):
         """In place, ``self -= alpha * other`` (see :func:`hayabusa.sub`); returns this tensor.
 
         The result is cast back to this tensor's dtype, which must hold it (an int tensor cannot
-        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is bumped (so a graph that saved it refuses to run
-        backward), and a leaf that requires grad raises RuntimeError unless grad mode is off.
+        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is
+        bumped (so a graph that saved it refuses to run backward), and a leaf that requires grad
+        raises RuntimeError unless grad mode is off.
         """
         return self._inplace(lambda s, o: arith.sub(s, o, alpha=alpha), other)
 
@@ -671,8 +677,9 @@ class Tensor(TensorBase):
         """In place, ``self *= other`` (see :func:`hayabusa.mul`); returns this tensor.
 
         The result is cast back to this tensor's dtype, which must hold it (an int tensor cannot
-        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is bumped (so a graph that saved it refuses to run
-        backward), and a leaf that requires grad raises RuntimeError unless grad mode is off.
+        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is
+        bumped (so a graph that saved it refuses to run backward), and a leaf that requires grad
+        raises RuntimeError unless grad mode is off.
         """
         return self._inplace(arith.mul, other)
 
@@ -680,8 +687,9 @@ class Tensor(TensorBase):
         """In place, ``self /= other`` (see :func:`hayabusa.div`); returns this tensor.
 
         The result is cast back to this tensor's dtype, which must hold it (an int tensor cannot
-        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is bumped (so a graph that saved it refuses to run
-        backward), and a leaf that requires grad raises RuntimeError unless grad mode is off.
+        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is
+        bumped (so a graph that saved it refuses to run backward), and a leaf that requires grad
+        raises RuntimeError unless grad mode is off.
         """
         return self._inplace(lambda s, o: arith.div(s, o, rounding_mode), other)
 
@@ -689,17 +697,20 @@ class Tensor(TensorBase):
         """In place, ``self **= other`` (see :func:`hayabusa.pow`); returns this tensor.
 
         The result is cast back to this tensor's dtype, which must hold it (an int tensor cannot
-        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is bumped (so a graph that saved it refuses to run
-        backward), and a leaf that requires grad raises RuntimeError unless grad mode is off.
+        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is
+        bumped (so a graph that saved it refuses to run backward), and a leaf that requires grad
+        raises RuntimeError unless grad mode is off.
         """
         return self._inplace(arith.pow, other)
 
-    def clamp_(self, min: TensorOrNumber | None = None, max: TensorOrNumber | None = None) -> Tensor:
-        """In place, clamps this tensor into ``[min, max]`` (see :func:`hayabusa.clamp`); returns this tensor.
+    def clamp_(self, min: TensorOrNumber | None = None,
+               max: TensorOrNumber | None = None) -> Tensor:
+        """In place, clamps this tensor into ``[min, max]`` (:func:`hayabusa.clamp`); returns it.
 
         The result is cast back to this tensor's dtype, which must hold it (an int tensor cannot
-        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is bumped (so a graph that saved it refuses to run
-        backward), and a leaf that requires grad raises RuntimeError unless grad mode is off.
+        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is
+        bumped (so a graph that saved it refuses to run backward), and a leaf that requires grad
+        raises RuntimeError unless grad mode is off.
         """
         return self._inplace(lambda s: arith.clamp(s, min, max))
 
@@ -707,8 +718,9 @@ class Tensor(TensorBase):
         """In place, negates this tensor; returns this tensor.
 
         The result is cast back to this tensor's dtype, which must hold it (an int tensor cannot
-        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is bumped (so a graph that saved it refuses to run
-        backward), and a leaf that requires grad raises RuntimeError unless grad mode is off.
+        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is
+        bumped (so a graph that saved it refuses to run backward), and a leaf that requires grad
+        raises RuntimeError unless grad mode is off.
         """
         return self._inplace(arith.neg)
 
@@ -716,8 +728,9 @@ class Tensor(TensorBase):
         """In place, replaces each element by its exponential; returns this tensor.
 
         The result is cast back to this tensor's dtype, which must hold it (an int tensor cannot
-        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is bumped (so a graph that saved it refuses to run
-        backward), and a leaf that requires grad raises RuntimeError unless grad mode is off.
+        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is
+        bumped (so a graph that saved it refuses to run backward), and a leaf that requires grad
+        raises RuntimeError unless grad mode is off.
         """
         return self._inplace(arith.exp)
 
@@ -725,8 +738,9 @@ class Tensor(TensorBase):
         """In place, replaces each element by its natural logarithm; returns this tensor.
 
         The result is cast back to this tensor's dtype, which must hold it (an int tensor cannot
-        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is bumped (so a graph that saved it refuses to run
-        backward), and a leaf that requires grad raises RuntimeError unless grad mode is off.
+        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is
+        bumped (so a graph that saved it refuses to run backward), and a leaf that requires grad
+        raises RuntimeError unless grad mode is off.
         """
         return self._inplace(arith.log)
 
@@ -734,8 +748,9 @@ class Tensor(TensorBase):
         """In place, replaces each element by its square root; returns this tensor.
 
         The result is cast back to this tensor's dtype, which must hold it (an int tensor cannot
-        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is bumped (so a graph that saved it refuses to run
-        backward), and a leaf that requires grad raises RuntimeError unless grad mode is off.
+        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is
+        bumped (so a graph that saved it refuses to run backward), and a leaf that requires grad
+        raises RuntimeError unless grad mode is off.
         """
         return self._inplace(arith.sqrt)
 
@@ -743,8 +758,9 @@ class Tensor(TensorBase):
         """In place, replaces each element by its absolute value; returns this tensor.
 
         The result is cast back to this tensor's dtype, which must hold it (an int tensor cannot
-        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is bumped (so a graph that saved it refuses to run
-        backward), and a leaf that requires grad raises RuntimeError unless grad mode is off.
+        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is
+        bumped (so a graph that saved it refuses to run backward), and a leaf that requires grad
+        raises RuntimeError unless grad mode is off.
         """
         return self._inplace(arith.abs)
 
@@ -752,8 +768,9 @@ class Tensor(TensorBase):
         """In place, applies ReLU to this tensor; returns this tensor.
 
         The result is cast back to this tensor's dtype, which must hold it (an int tensor cannot
-        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is bumped (so a graph that saved it refuses to run
-        backward), and a leaf that requires grad raises RuntimeError unless grad mode is off.
+        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is
+        bumped (so a graph that saved it refuses to run backward), and a leaf that requires grad
+        raises RuntimeError unless grad mode is off.
         """
         from .ops.activation import relu
         return self._inplace(relu)
@@ -762,8 +779,9 @@ class Tensor(TensorBase):
         """In place, applies the sigmoid to this tensor; returns this tensor.
 
         The result is cast back to this tensor's dtype, which must hold it (an int tensor cannot
-        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is bumped (so a graph that saved it refuses to run
-        backward), and a leaf that requires grad raises RuntimeError unless grad mode is off.
+        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is
+        bumped (so a graph that saved it refuses to run backward), and a leaf that requires grad
+        raises RuntimeError unless grad mode is off.
         """
         from .ops.activation import sigmoid
         return self._inplace(sigmoid)
@@ -772,14 +790,15 @@ class Tensor(TensorBase):
         """In place, applies tanh to this tensor; returns this tensor.
 
         The result is cast back to this tensor's dtype, which must hold it (an int tensor cannot
-        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is bumped (so a graph that saved it refuses to run
-        backward), and a leaf that requires grad raises RuntimeError unless grad mode is off.
+        take a float result: RuntimeError, as PyTorch). In-place: the tensor's version counter is
+        bumped (so a graph that saved it refuses to run backward), and a leaf that requires grad
+        raises RuntimeError unless grad mode is off.
         """
         from .ops.activation import tanh
         return self._inplace(tanh)
 
     def fill_(self, value: TensorOrNumber) -> Tensor:
-        """Fills this tensor with ``value`` (a number or a 0-d tensor), in place; returns this tensor.
+        """Fills this tensor with ``value`` (a number or a 0-d tensor), in place; returns it.
 
         In-place: the tensor's version counter is bumped (so a graph that saved it refuses to run
         backward), and a leaf that requires grad raises RuntimeError unless grad mode is off.
@@ -809,8 +828,9 @@ class Tensor(TensorBase):
     def copy_(self, src: Tensor, non_blocking: builtins.bool = False) -> Tensor:
         """Copies ``src``'s values into this tensor, in place (broadcast, cast to this dtype).
 
-        Differentiable with respect to ``src`` when grad mode is on. In-place: the tensor's version counter is bumped (so a graph that saved it refuses to run
-        backward), and a leaf that requires grad raises RuntimeError unless grad mode is off.
+        Differentiable with respect to ``src`` when grad mode is on. In-place: the tensor's version
+        counter is bumped (so a graph that saved it refuses to run backward), and a leaf that
+        requires grad raises RuntimeError unless grad mode is off.
 
         Args:
             src (Tensor): the values, broadcastable to this tensor's shape.

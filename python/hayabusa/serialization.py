@@ -327,7 +327,8 @@ class _Decoder:
 
 
 def load(f: str | os.PathLike | BinaryIO, map_location: Any = None, pickle_module: Any = None, *,
-         weights_only: bool | None = None, mmap: bool | None = None, **pickle_load_args: Any) -> Any:
+         weights_only: bool | None = None, mmap: bool | None = None,
+         **pickle_load_args: Any) -> Any:
     """Loads an object saved by :func:`save` from ``f`` (a path or a binary file object).
 
     Every part of the file is checked before anything is built; a truncated, corrupt or

@@ -100,7 +100,8 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     return input._inplace(_act.silu) if inplace else _act.silu(input)
 
 
-def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
+             inplace: bool = False) -> Tensor:
     """Clamps ``input`` into ``[min_val, max_val]`` elementwise (gradient 0 outside).
 
     Args:
@@ -122,7 +123,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Zeroes each element of ``input`` with probability ``p`` and scales the rest by ``1 / (1 - p)``.
+    """Zeroes each element of ``input`` with probability ``p``, scales the rest by ``1 / (1 - p)``.
 
     The mask is drawn from the global generator (seeded by :func:`hayabusa.manual_seed`; the
     values differ from PyTorch's generator). With ``training=False`` or ``p=0`` the input is
@@ -151,7 +152,8 @@ def _implicit_softmax_dim(name, ndim, stacklevel):
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DTypeLike | None = None) -> Tensor:
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype: DTypeLike | None = None) -> Tensor:
     """Applies softmax over dimension ``dim``: ``exp(x) / exp(x).sum(dim, keepdim=True)``.
 
     As :func:`hayabusa.softmax`; leaving out ``dim`` warns (PyTorch's deprecated implicit choice).
@@ -171,7 +173,8 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: 
     return _softmax.softmax(input, dim, dtype)
 
 
-def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DTypeLike | None = None) -> Tensor:
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+                dtype: DTypeLike | None = None) -> Tensor:
     """Applies ``log(softmax(input, dim))``, computed directly (stable for large inputs).
 
     As :func:`hayabusa.log_softmax`; leaving out ``dim`` warns, as in PyTorch.

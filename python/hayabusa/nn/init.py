@@ -80,7 +80,8 @@ def _gen(generator):
     return (generator or default_generator)._impl
 
 
-def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Generator | None = None) -> Tensor:
+def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0,
+             generator: Generator | None = None) -> Tensor:
     """Fills ``tensor`` with samples from the uniform distribution on ``[a, b)``.
 
     Args:
@@ -102,7 +103,8 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Generato
     return _fill_from(tensor, _gen(generator).uniform(tensor.shape, tensor._data.dtype, a, b))
 
 
-def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Generator | None = None) -> Tensor:
+def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
+            generator: Generator | None = None) -> Tensor:
     """Fills ``tensor`` with samples from the normal distribution ``N(mean, std ** 2)``.
 
     Args:
@@ -123,8 +125,8 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Gene
     return _fill_from(tensor, _gen(generator).normal(tensor.shape, tensor._data.dtype, mean, std))
 
 
-def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
-                  generator: Generator | None = None) -> Tensor:
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
+                  b: float = 2.0, generator: Generator | None = None) -> Tensor:
     """Fills ``tensor`` with samples from ``N(mean, std ** 2)`` truncated to ``[a, b]``.
 
     Values outside ``[a, b]`` are redrawn, so the result follows the truncated distribution.
@@ -242,7 +244,8 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Generator | None = N
     return _fill_from(tensor, (q * gain).reshape(tensor.shape))
 
 
-def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
+def xavier_uniform_(tensor: Tensor, gain: float = 1.0,
+                    generator: Generator | None = None) -> Tensor:
     """Fills ``tensor`` with Glorot's uniform initialization: ``U(-a, a)`` with
     ``a = gain * sqrt(6 / (fan_in + fan_out))``.
 
@@ -288,7 +291,8 @@ def _kaiming_std(tensor, a, mode, nonlinearity):
     return calculate_gain(nonlinearity, a) / math.sqrt(_calculate_correct_fan(tensor, mode))
 
 
-def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
+                     nonlinearity: str = "leaky_relu",
                      generator: Generator | None = None) -> Tensor:
     """Fills ``tensor`` with He's uniform initialization: ``U(-bound, bound)`` with
     ``bound = gain * sqrt(3 / fan)``, ``gain = calculate_gain(nonlinearity, a)``.
@@ -322,8 +326,8 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonline
     return uniform_(tensor, -bound, bound, generator)
 
 
-def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
-                    generator: Generator | None = None) -> Tensor:
+def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
+                    nonlinearity: str = "leaky_relu", generator: Generator | None = None) -> Tensor:
     """Fills ``tensor`` with He's normal initialization: ``N(0, std ** 2)`` with
     ``std = gain / sqrt(fan)``, ``gain = calculate_gain(nonlinearity, a)``.
 

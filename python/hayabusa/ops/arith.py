@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
     from .._typing import Number, TensorOrNumber
 
-    # an elementwise function of two operands (the comparisons, the logical ops)
+    # the elementwise functions made by the factories below
+    _Unary = Callable[[Tensor], Tensor]
     _Binary = Callable[[TensorOrNumber, TensorOrNumber], Tensor]
 
 
@@ -367,7 +368,7 @@ def neg(x: Tensor) -> Tensor:
     return Neg.apply(x)
 
 
-def _float_unary(op, doc: str) -> Callable[[Tensor], Tensor]:
+def _float_unary(op, doc: str) -> _Unary:
     def fn(x):
         if not x.dtype.is_floating_point:
             x = cast(x, _dtype.get_default_dtype())
@@ -378,7 +379,8 @@ def _float_unary(op, doc: str) -> Callable[[Tensor], Tensor]:
 
 
 # integer and bool inputs are computed in the default float dtype, as PyTorch
-exp: Callable[[Tensor], Tensor] = _float_unary(Exp, """Returns the exponential ``e ** x`` of each element of ``x``.
+exp: _Unary = _float_unary(Exp, """
+    Returns the exponential ``e ** x`` of each element of ``x``.
 
     Integer and bool inputs give a result of the default float dtype.
 
@@ -390,7 +392,8 @@ exp: Callable[[Tensor], Tensor] = _float_unary(Exp, """Returns the exponential `
         >>> torch.exp(torch.tensor([0., 1.]))
         tensor([1.0000, 2.7183])
     """)
-log: Callable[[Tensor], Tensor] = _float_unary(Log, """Returns the natural logarithm of each element of ``x`` (-inf at 0, NaN below).
+log: _Unary = _float_unary(Log, """
+    Returns the natural logarithm of each element of ``x`` (-inf at 0, NaN below).
 
     Args:
         x (Tensor): the input.
@@ -400,7 +403,8 @@ log: Callable[[Tensor], Tensor] = _float_unary(Log, """Returns the natural logar
         >>> torch.log(torch.tensor([1., 2.718281828]))
         tensor([0., 1.])
     """)
-sqrt: Callable[[Tensor], Tensor] = _float_unary(Sqrt, """Returns the square root of each element of ``x`` (NaN below 0).
+sqrt: _Unary = _float_unary(Sqrt, """
+    Returns the square root of each element of ``x`` (NaN below 0).
 
     Args:
         x (Tensor): the input.
@@ -410,7 +414,8 @@ sqrt: Callable[[Tensor], Tensor] = _float_unary(Sqrt, """Returns the square root
         >>> torch.sqrt(torch.tensor([4., 9.]))
         tensor([2., 3.])
     """)
-sin: Callable[[Tensor], Tensor] = _float_unary(Sin, """Returns the sine of each element of ``x`` (in radians).
+sin: _Unary = _float_unary(Sin, """
+    Returns the sine of each element of ``x`` (in radians).
 
     Args:
         x (Tensor): the input.
@@ -420,7 +425,8 @@ sin: Callable[[Tensor], Tensor] = _float_unary(Sin, """Returns the sine of each 
         >>> torch.sin(torch.tensor([0., 1.5707964]))
         tensor([0., 1.])
     """)
-cos: Callable[[Tensor], Tensor] = _float_unary(Cos, """Returns the cosine of each element of ``x`` (in radians).
+cos: _Unary = _float_unary(Cos, """
+    Returns the cosine of each element of ``x`` (in radians).
 
     Args:
         x (Tensor): the input.
@@ -430,7 +436,8 @@ cos: Callable[[Tensor], Tensor] = _float_unary(Cos, """Returns the cosine of eac
         >>> torch.cos(torch.tensor([0., 3.1415927]))
         tensor([ 1., -1.])
     """)
-log1p: Callable[[Tensor], Tensor] = _float_unary(Log1p, """Returns ``log(1 + x)`` elementwise, accurate for small ``x``.
+log1p: _Unary = _float_unary(Log1p, """
+    Returns ``log(1 + x)`` elementwise, accurate for small ``x``.
 
     Args:
         x (Tensor): the input.
@@ -440,7 +447,8 @@ log1p: Callable[[Tensor], Tensor] = _float_unary(Log1p, """Returns ``log(1 + x)`
         >>> torch.log1p(torch.tensor([0., 1e-8], dtype=torch.float64))
         tensor([0.0000e+00, 1.0000e-08], dtype=hayabusa.float64)
     """)
-expm1: Callable[[Tensor], Tensor] = _float_unary(Expm1, """Returns ``exp(x) - 1`` elementwise, accurate for small ``x``.
+expm1: _Unary = _float_unary(Expm1, """
+    Returns ``exp(x) - 1`` elementwise, accurate for small ``x``.
 
     Args:
         x (Tensor): the input.
@@ -450,7 +458,8 @@ expm1: Callable[[Tensor], Tensor] = _float_unary(Expm1, """Returns ``exp(x) - 1`
         >>> torch.expm1(torch.tensor([0., 1e-8], dtype=torch.float64))
         tensor([0.0000e+00, 1.0000e-08], dtype=hayabusa.float64)
     """)
-rsqrt: Callable[[Tensor], Tensor] = _float_unary(Rsqrt, """Returns ``1 / sqrt(x)`` elementwise.
+rsqrt: _Unary = _float_unary(Rsqrt, """
+    Returns ``1 / sqrt(x)`` elementwise.
 
     Args:
         x (Tensor): the input.
@@ -492,7 +501,8 @@ def square(x: Tensor) -> Tensor:
     return Square.apply(x)
 
 
-def clamp(x: Tensor, min: TensorOrNumber | None = None, max: TensorOrNumber | None = None) -> Tensor:
+def clamp(x: Tensor, min: TensorOrNumber | None = None,
+          max: TensorOrNumber | None = None) -> Tensor:
     """Clamps every element of ``x`` into ``[min, max]``.
 
     ``min`` and ``max`` may be numbers or tensors (which broadcast); at least one must be given.
@@ -620,7 +630,7 @@ gt: _Binary = _compare("greater", ">", "gt", "[False, False,  True]")
 ge: _Binary = _compare("greater_equal", ">=", "ge", "[False,  True,  True]")
 
 
-def _no_grad_unary(name, out_dtype=None, doc: str = "") -> Callable[[Tensor], Tensor]:
+def _no_grad_unary(name, out_dtype=None, doc: str = "") -> _Unary:
     def fn(x):
         be = x._backend
         r = getattr(be, name)(x._data)
@@ -632,7 +642,8 @@ def _no_grad_unary(name, out_dtype=None, doc: str = "") -> Callable[[Tensor], Te
 
 # these record no graph: the rounding functions' gradient is zero wherever it exists
 # (PyTorch records them with that zero gradient; hayabusa returns a tensor without grad)
-sign: Callable[[Tensor], Tensor] = _no_grad_unary("sign", doc="""Returns the sign of each element of ``x``: -1, 0 or 1, in ``x``'s dtype.
+sign: _Unary = _no_grad_unary("sign", doc="""
+    Returns the sign of each element of ``x``: -1, 0 or 1, in ``x``'s dtype.
 
     Records no graph (PyTorch's gradient is zero).
 
@@ -644,7 +655,8 @@ sign: Callable[[Tensor], Tensor] = _no_grad_unary("sign", doc="""Returns the sig
         >>> torch.sign(torch.tensor([-1.5, 0.0, 2.5]))
         tensor([-1.,  0.,  1.])
     """)
-floor: Callable[[Tensor], Tensor] = _no_grad_unary("floor", doc="""Rounds each element of ``x`` down to an integer value, in ``x``'s dtype.
+floor: _Unary = _no_grad_unary("floor", doc="""
+    Rounds each element of ``x`` down to an integer value, in ``x``'s dtype.
 
     Records no graph (PyTorch's gradient is zero).
 
@@ -656,7 +668,8 @@ floor: Callable[[Tensor], Tensor] = _no_grad_unary("floor", doc="""Rounds each e
         >>> torch.floor(torch.tensor([-1.5, 0.0, 2.5]))
         tensor([-2.,  0.,  2.])
     """)
-ceil: Callable[[Tensor], Tensor] = _no_grad_unary("ceil", doc="""Rounds each element of ``x`` up to an integer value, in ``x``'s dtype.
+ceil: _Unary = _no_grad_unary("ceil", doc="""
+    Rounds each element of ``x`` up to an integer value, in ``x``'s dtype.
 
     Records no graph (PyTorch's gradient is zero).
 
@@ -668,7 +681,8 @@ ceil: Callable[[Tensor], Tensor] = _no_grad_unary("ceil", doc="""Rounds each ele
         >>> torch.ceil(torch.tensor([-1.5, 0.0, 2.5]))
         tensor([-1.,  0.,  3.])
     """)
-round: Callable[[Tensor], Tensor] = _no_grad_unary("round", doc="""Rounds each element of ``x`` to the nearest integer, halves to even, in ``x``'s dtype.
+round: _Unary = _no_grad_unary("round", doc="""
+    Rounds each element of ``x`` to the nearest integer, halves to even, in ``x``'s dtype.
 
     PyTorch's ``decimals=`` argument is not supported. Records no graph (PyTorch's gradient
     is zero).
@@ -681,7 +695,8 @@ round: Callable[[Tensor], Tensor] = _no_grad_unary("round", doc="""Rounds each e
         >>> torch.round(torch.tensor([-1.5, 0.5, 2.5, 2.6]))
         tensor([-2.,  0.,  2.,  3.])
     """)
-isnan: Callable[[Tensor], Tensor] = _no_grad_unary("isnan", doc="""A bool tensor: True where ``x`` is NaN.
+isnan: _Unary = _no_grad_unary("isnan", doc="""
+    A bool tensor: True where ``x`` is NaN.
 
     Args:
         x (Tensor): the input.
@@ -691,7 +706,8 @@ isnan: Callable[[Tensor], Tensor] = _no_grad_unary("isnan", doc="""A bool tensor
         >>> torch.isnan(torch.tensor([1., float("nan")]))
         tensor([False,  True])
     """)
-isinf: Callable[[Tensor], Tensor] = _no_grad_unary("isinf", doc="""A bool tensor: True where ``x`` is +inf or -inf.
+isinf: _Unary = _no_grad_unary("isinf", doc="""
+    A bool tensor: True where ``x`` is +inf or -inf.
 
     Args:
         x (Tensor): the input.
@@ -701,7 +717,8 @@ isinf: Callable[[Tensor], Tensor] = _no_grad_unary("isinf", doc="""A bool tensor
         >>> torch.isinf(torch.tensor([1., float("inf"), -float("inf")]))
         tensor([False,  True,  True])
     """)
-isfinite: Callable[[Tensor], Tensor] = _no_grad_unary("isfinite", doc="""A bool tensor: True where ``x`` is neither infinite nor NaN.
+isfinite: _Unary = _no_grad_unary("isfinite", doc="""
+    A bool tensor: True where ``x`` is neither infinite nor NaN.
 
     Args:
         x (Tensor): the input.

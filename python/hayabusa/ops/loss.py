@@ -126,8 +126,9 @@ def _check_float_scores(input):
             f"\"log_softmax_lastdim_kernel_impl\" not implemented for '{_tname(input.dtype)}'")
 
 
-def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
-                  ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean",
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                  size_average: bool | None = None, ignore_index: int = -100,
+                  reduce: bool | None = None, reduction: str = "mean",
                   label_smoothing: float = 0.0) -> Tensor:
     """The cross-entropy between the softmax of ``input`` (unnormalized scores) and ``target``.
 
@@ -192,8 +193,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     return loss
 
 
-def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
-             ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
+             size_average: bool | None = None, ignore_index: int = -100, reduce: bool | None = None,
+             reduction: str = "mean") -> Tensor:
     """The negative log-likelihood loss of log-probabilities ``input`` at the classes ``target``.
 
     The loss of row ``n`` is ``-w[y_n] * input[n, y_n]``; ``'mean'`` divides the sum by the total
@@ -510,8 +512,9 @@ def _weighted(unreduced, weight, input, reduction, mean_by_weight):
     raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
 
 
-def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
-             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+             reduce: bool | None = None, reduction: str = "mean",
+             weight: Tensor | None = None) -> Tensor:
     """The mean squared error: ``(input - target) ** 2``, reduced.
 
     ``input`` and ``target`` broadcast (a warning, as in PyTorch, when their shapes differ).
@@ -544,8 +547,9 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, re
     return MseLoss.apply(x, y, reduction=reduction)
 
 
-def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
-            reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+            reduce: bool | None = None, reduction: str = "mean",
+            weight: Tensor | None = None) -> Tensor:
     """The mean absolute error: ``|input - target|``, reduced (gradient 0 where they are equal).
 
     Args:
@@ -577,8 +581,9 @@ def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, red
     return L1Loss.apply(x, y, reduction=reduction)
 
 
-def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
-                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+                   reduce: bool | None = None, reduction: str = "mean",
+                   beta: float = 1.0) -> Tensor:
     """The smooth L1 loss: ``0.5 * d ** 2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 * beta``.
 
     ``d = input - target``; ``beta=0`` is :func:`l1_loss`.
@@ -714,7 +719,8 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
                                      size_average: bool | None = None, reduce: bool | None = None,
-                                     reduction: str = "mean", pos_weight: Tensor | None = None) -> Tensor:
+                                     reduction: str = "mean",
+                                     pos_weight: Tensor | None = None) -> Tensor:
     """The binary cross-entropy of ``sigmoid(input)`` and ``target``, computed stably from scores.
 
     ``w * ((1 - y) * x + (1 + (p - 1) * y) * log(1 + exp(-x)))`` with ``p`` the ``pos_weight``
@@ -757,8 +763,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         pos_weight=_constant_array(pos_weight, y.shape, dt))
 
 
-def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
-           reduction: str = "mean", log_target: bool = False) -> Tensor:
+def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
+           reduce: bool | None = None, reduction: str = "mean", log_target: bool = False) -> Tensor:
     """The Kullback-Leibler divergence of ``target`` from ``input`` (log-probabilities).
 
     Pointwise ``target * (log(target) - input)`` (0 where ``target`` is 0); with

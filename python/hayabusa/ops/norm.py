@@ -125,7 +125,8 @@ def norm(input: Tensor, p: float | str = "fro", dim: DimsLike | None = None, kee
     return vector_norm(input, p, dim, keepdim, dtype)
 
 
-def normalize(input: Tensor, p: float = 2.0, dim: DimsLike = 1, eps: float = 1e-12, out: None = None) -> Tensor:
+def normalize(input: Tensor, p: float = 2.0, dim: DimsLike = 1, eps: float = 1e-12,
+              out: None = None) -> Tensor:
     """Divides ``input`` by its ``p``-norm along ``dim``: ``input / max(norm, eps)``.
 
     Args:

@@ -101,7 +101,8 @@ def _check_non_constant(x, mode, pad, pairs):
             raise RuntimeError("Padding value causes wrapping around more than once.")
 
 
-def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
+        value: float | None = None) -> Tensor:
     """Pads ``input``: ``pad`` lists (before, after) amounts from the last dimension backward.
 
     ``pad=(left, right)`` pads the last dimension; ``(left, right, top, bottom)`` the last two,

@@ -148,7 +148,8 @@ def _sum_dtype(x, dtype):
     return x.dtype if x.dtype.is_floating_point else _dtype.int64
 
 
-def sum(x: Tensor, dim: DimsLike | None = None, keepdim: bool = False, dtype: DTypeLike | None = None) -> Tensor:
+def sum(x: Tensor, dim: DimsLike | None = None, keepdim: bool = False,
+        dtype: DTypeLike | None = None) -> Tensor:
     """Sums the elements of ``x``, over all of them or over the dimension(s) ``dim``.
 
     Integer and bool inputs are summed in int64, as PyTorch.
@@ -179,7 +180,8 @@ def sum(x: Tensor, dim: DimsLike | None = None, keepdim: bool = False, dtype: DT
     return Sum.apply(x, dims=_dims(x, dim), keepdim=keepdim)
 
 
-def mean(x: Tensor, dim: DimsLike | None = None, keepdim: bool = False, dtype: DTypeLike | None = None) -> Tensor:
+def mean(x: Tensor, dim: DimsLike | None = None, keepdim: bool = False,
+         dtype: DTypeLike | None = None) -> Tensor:
     """The mean of the elements of ``x``, over all of them or over the dimension(s) ``dim``.
 
     The input must be of a floating dtype (or be cast by ``dtype``), as in PyTorch; the mean of
@@ -256,7 +258,8 @@ def std(x: Tensor, dim: DimsLike | None = None, unbiased: bool | None = None, ke
     return sqrt(var(x, dim, unbiased, keepdim, correction))
 
 
-def prod(x: Tensor, dim: DimsLike | None = None, keepdim: bool = False, dtype: DTypeLike | None = None) -> Tensor:
+def prod(x: Tensor, dim: DimsLike | None = None, keepdim: bool = False,
+         dtype: DTypeLike | None = None) -> Tensor:
     """The product of the elements of ``x``, over all of them or over the dimension(s) ``dim``.
 
     Integer and bool inputs multiply in int64. The gradient is exact where elements are zero.

@@ -614,7 +614,8 @@ def _slice_along(x, dim, start, stop):
     return x[index]
 
 
-def split(x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+def split(x: Tensor, split_size_or_sections: int | Sequence[int],
+          dim: int = 0) -> tuple[Tensor, ...]:
     """Splits ``x`` along ``dim`` into views: of ``split_size`` each, or of the listed sizes.
 
     With an int, every piece has that size but the last, which may be smaller.

@@ -65,7 +65,7 @@ def softmax(x: Tensor, dim: int | None = None, dtype: DTypeLike | None = None) -
 
 
 def log_softmax(x: Tensor, dim: int | None = None, dtype: DTypeLike | None = None) -> Tensor:
-    """Applies ``log(softmax(x, dim))``, computed directly (stable for large or very negative inputs).
+    """Applies ``log(softmax(x, dim))``, computed directly (stable for large inputs).
 
     Args:
         x (Tensor): the input, of a floating dtype (or cast by ``dtype``).

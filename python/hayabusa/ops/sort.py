@@ -91,7 +91,8 @@ def argsort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = F
     return _wrap(_order(x, normalize_dim(dim, x.ndim), descending))
 
 
-def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> _ReturnTypes:
+def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True,
+         sorted: bool = True) -> _ReturnTypes:
     """The ``k`` largest (or smallest) elements of ``x`` along ``dim``: ``(values, indices)``.
 
     The results are always in sorted order (``sorted=False`` is accepted and gives them sorted

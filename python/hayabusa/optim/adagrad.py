@@ -18,7 +18,8 @@ class Adagrad(Optimizer):
     """Adagrad, as ``torch.optim.Adagrad``: each element's step shrinks with its accumulated
     squared gradients.
 
-    ``clr = lr / (1 + (t - 1) * lr_decay)``, ``sum += g ** 2``, ``p -= clr * g / (sqrt(sum) + eps)``.
+    ``clr = lr / (1 + (t - 1) * lr_decay)``, ``sum += g ** 2``, ``p -= clr * g / (sqrt(sum) +
+    eps)``.
 
     Args:
         params (iterable): the parameters to optimize (``model.parameters()``), or dicts
@@ -44,9 +45,11 @@ class Adagrad(Optimizer):
         >>> loss.backward()
         >>> optimizer.step()
     """
-    def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
-                 initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: bool | None = None, *,
-                 maximize: bool = False, differentiable: bool = False, fused: bool | None = None) -> None:
+
+    def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0,
+                 weight_decay: float = 0, initial_accumulator_value: float = 0, eps: float = 1e-10,
+                 foreach: bool | None = None, *, maximize: bool = False,
+                 differentiable: bool = False, fused: bool | None = None) -> None:
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= lr_decay:

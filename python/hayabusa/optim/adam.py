@@ -43,7 +43,8 @@ class Adam(Optimizer):
         betas (tuple of two floats, optional): the decay rates of the moving averages of the
             gradient and of its square. Default: ``(0.9, 0.999)``.
         eps (float, optional): added to the denominator for stability. Default: ``1e-8``.
-        weight_decay (float, optional): L2 penalty (added to the gradient; decoupled as AdamW's with decoupled_weight_decay). Default: ``0``.
+        weight_decay (float, optional): L2 penalty (added to the gradient; decoupled as AdamW's with
+            decoupled_weight_decay). Default: ``0``.
         amsgrad (bool, optional): use the maximum of past ``v`` (AMSGrad). Default: ``False``.
         maximize (bool, optional): maximize the objective instead of minimizing. Default: ``False``.
         foreach, fused, capturable (optional): accepted for PyTorch's signature; every step
@@ -62,12 +63,14 @@ class Adam(Optimizer):
         >>> loss.backward()
         >>> optimizer.step()
     """
+
     _decoupled = False
 
-    def __init__(self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0, amsgrad: bool = False, *, foreach: bool | None = None,
-                 maximize: bool = False, capturable: bool = False, differentiable: bool = False,
-                 fused: bool | None = None, decoupled_weight_decay: bool = False) -> None:
+    def __init__(self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *,
+                 foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False, fused: bool | None = None,
+                 decoupled_weight_decay: bool = False) -> None:
         _check(lr, betas, eps, weight_decay)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
                                       weight_decay=weight_decay, amsgrad=amsgrad,
@@ -136,12 +139,13 @@ class AdamW(Adam):
         >>> loss.backward()
         >>> optimizer.step()
     """
+
     _decoupled = True
 
-    def __init__(self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
-                 foreach: bool | None = None, capturable: bool = False, differentiable: bool = False,
-                 fused: bool | None = None) -> None:
+    def __init__(self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *,
+                 maximize: bool = False, foreach: bool | None = None, capturable: bool = False,
+                 differentiable: bool = False, fused: bool | None = None) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach,
                          maximize=maximize, capturable=capturable, differentiable=differentiable,
                          fused=fused, decoupled_weight_decay=True)

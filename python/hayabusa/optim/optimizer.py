@@ -121,7 +121,7 @@ class Optimizer:
         self.param_groups.append(group)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Resets the gradients of the optimized parameters: to ``None`` (default), or zeros in place.
+        """Resets the gradients of the optimized parameters: to ``None`` (default), or to zeros.
 
         Call it before each ``loss.backward()``, since backward adds to ``.grad``.
 

@@ -23,9 +23,11 @@ class RemovableHandle:
         >>> calls
         [1]
     """
+
     next_id = 0
 
-    def __init__(self, hooks_dict: dict[int, Any], *, extra_dict: dict[int, Any] | list[dict[int, Any]] | None = None) -> None:
+    def __init__(self, hooks_dict: dict[int, Any], *,
+                 extra_dict: dict[int, Any] | list[dict[int, Any]] | None = None) -> None:
         # weak references: a handle kept by the user does not keep a module's hooks alive
         self.hooks_dict_ref = weakref.ref(hooks_dict)
         self.id = RemovableHandle.next_id

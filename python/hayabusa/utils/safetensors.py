@@ -80,7 +80,8 @@ def load(data: bytes, device: DeviceLike | None = "cpu") -> dict[str, Tensor]:
     return _tensors(_safetensors_numpy().load(data), device)
 
 
-def save_file(tensors: dict[str, Tensor], filename: str | os.PathLike, metadata: dict[str, str] | None = None) -> None:
+def save_file(tensors: dict[str, Tensor], filename: str | os.PathLike,
+              metadata: dict[str, str] | None = None) -> None:
     """Writes ``tensors`` (e.g. ``model.state_dict()``) to a ``.safetensors`` file, atomically.
 
     The file is what ``safetensors.torch.save_file`` writes, so PyTorch loads it with

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 class ReLU(Module):
-    """Applies the rectified linear unit ``max(x, 0)`` elementwise (:func:`~hayabusa.nn.functional.relu`).
+    """Applies the rectified linear unit ``max(x, 0)`` elementwise.
 
     Args:
         inplace (bool, optional): write the result into the input. Default: ``False``.
@@ -26,6 +26,7 @@ class ReLU(Module):
         >>> nn.ReLU()(torch.tensor([-2., 0., 2.]))
         tensor([0., 0., 2.])
     """
+
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
@@ -49,6 +50,7 @@ class Sigmoid(Module):
         >>> nn.Sigmoid()(torch.tensor([-2., 0., 2.]))
         tensor([0.1192, 0.5000, 0.8808])
     """
+
     def forward(self, input: Tensor) -> Tensor:
         return _act.sigmoid(input)
 
@@ -65,6 +67,7 @@ class Tanh(Module):
         >>> nn.Tanh()(torch.tensor([-2., 0., 2.]))
         tensor([-0.9640,  0.0000,  0.9640])
     """
+
     def forward(self, input: Tensor) -> Tensor:
         return _act.tanh(input)
 
@@ -84,6 +87,7 @@ class SiLU(Module):
         >>> nn.SiLU()(torch.tensor([-2., 0., 2.]))
         tensor([-0.2384,  0.0000,  1.7616])
     """
+
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
@@ -111,6 +115,7 @@ class LeakyReLU(Module):
         >>> nn.LeakyReLU(0.1)(torch.tensor([-2., 0., 2.]))
         tensor([-0.2000,  0.0000,  2.0000])
     """
+
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         super().__init__()
         self.negative_slope, self.inplace = negative_slope, inplace
@@ -138,6 +143,7 @@ class GELU(Module):
         >>> nn.GELU()(torch.tensor([-2., 0., 2.]))
         tensor([-0.0455,  0.0000,  1.9545])
     """
+
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
         self.approximate = approximate
@@ -165,6 +171,7 @@ class ELU(Module):
         >>> nn.ELU()(torch.tensor([-2., 0., 2.]))
         tensor([-0.8647,  0.0000,  2.0000])
     """
+
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
         self.alpha, self.inplace = alpha, inplace
@@ -193,6 +200,7 @@ class Softplus(Module):
         >>> nn.Softplus()(torch.tensor([-2., 0., 2.]))
         tensor([0.1269, 0.6931, 2.1269])
     """
+
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
         self.beta, self.threshold = beta, threshold
@@ -221,6 +229,7 @@ class Hardtanh(Module):
         >>> nn.Hardtanh()(torch.tensor([-2., 0., 2.]))
         tensor([-1.,  0.,  1.])
     """
+
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
         self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
@@ -250,6 +259,7 @@ class ReLU6(Hardtanh):
         >>> nn.ReLU6()(torch.tensor([-2., 3., 8.]))
         tensor([0., 3., 6.])
     """
+
     def __init__(self, inplace: bool = False) -> None:
         super().__init__(0.0, 6.0, inplace)
 
@@ -273,6 +283,7 @@ class Softmax(Module):
         >>> nn.Softmax(dim=1)(torch.tensor([[1., 2., 3.]]))
         tensor([[0.0900, 0.2447, 0.6652]])
     """
+
     def __init__(self, dim: int | None = None) -> None:
         super().__init__()
         self.dim = dim
@@ -301,6 +312,7 @@ class LogSoftmax(Module):
         >>> nn.LogSoftmax(dim=1)(torch.tensor([[1., 2., 3.]]))
         tensor([[-2.4076, -1.4076, -0.4076]])
     """
+
     def __init__(self, dim: int | None = None) -> None:
         super().__init__()
         self.dim = dim
@@ -334,6 +346,7 @@ class Dropout(Module):
         >>> drop.eval()(torch.ones(3))
         tensor([1., 1., 1.])
     """
+
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         if p < 0 or p > 1:

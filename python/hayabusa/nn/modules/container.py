@@ -283,7 +283,8 @@ class ModuleDict(Module):
         ['relu', 'tanh']
     """
 
-    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None) -> None:
+    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None
+                 ) -> None:
         super().__init__()
         if modules is not None:
             self.update(modules)
@@ -404,7 +405,7 @@ class ParameterList(Module):
         return [k for k in super().__dir__() if not k.isdigit()]
 
     def append(self, value: Tensor) -> ParameterList:
-        """Adds ``value`` (wrapped in a Parameter if it is a plain tensor) at the end; returns this list.
+        """Adds ``value`` (wrapped in a Parameter if a plain tensor) at the end; returns this list.
 
         """
         self._size += 1
@@ -429,7 +430,7 @@ class ParameterList(Module):
 
 
 class ParameterDict(Module):
-    """A dict of parameters by name, registered on the owner (tensors are wrapped in :class:`Parameter`).
+    """A dict of parameters by name, registered on the owner (tensors are wrapped in Parameter).
 
     It keeps insertion order and supports the dict methods (``keys``, ``values``, ``items``,
     ``get``, ``pop``, ``popitem``, ``setdefault``, ``update``, ``copy``, ``clear``, ``fromkeys``,
@@ -447,7 +448,8 @@ class ParameterDict(Module):
         (['w', 'b'], 'Parameter')
     """
 
-    def __init__(self, parameters: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None) -> None:
+    def __init__(self,
+                 parameters: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None) -> None:
         super().__init__()
         self._keys = {}
         if parameters is not None:
@@ -532,7 +534,7 @@ class ParameterDict(Module):
         return (self[k] for k in self._keys)
 
     def update(self, parameters: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
-        """Adds (or replaces) the entries of a mapping (a plain dict in sorted key order) or of (key, value) pairs.
+        """Adds (or replaces) the entries of a mapping (a plain dict in key order) or of pairs.
 
         """
         if not isinstance(parameters, abc.Iterable):

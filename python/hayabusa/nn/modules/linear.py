@@ -27,6 +27,7 @@ class Identity(Module):
         >>> nn.Identity(54, unused="argument")(x) is x
         True
     """
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
 
@@ -66,8 +67,8 @@ class Linear(Module):
         hayabusa.Size([2, 3])
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, device: DeviceLike | None = None,
-                 dtype: DTypeLike | None = None) -> None:
+    def __init__(self, in_features: int, out_features: int, bias: bool = True,
+                 device: DeviceLike | None = None, dtype: DTypeLike | None = None) -> None:
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
@@ -112,6 +113,7 @@ class Flatten(Module):
         >>> nn.Flatten()(torch.ones(2, 3, 4)).shape
         hayabusa.Size([2, 12])
     """
+
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
         self.start_dim, self.end_dim = start_dim, end_dim
@@ -135,6 +137,7 @@ class Unflatten(Module):
         >>> nn.Unflatten(1, (2, 3))(torch.ones(4, 6)).shape
         hayabusa.Size([4, 2, 3])
     """
+
     def __init__(self, dim: int, unflattened_size: Sequence[int]) -> None:
         super().__init__()
         self.dim, self.unflattened_size = dim, tuple(unflattened_size)

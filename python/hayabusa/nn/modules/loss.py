@@ -23,7 +23,9 @@ class _WeightedLoss(_Loss):
 
 
 class MSELoss(_Loss):
-    """The mean squared error ``(input - target) ** 2``, reduced (:func:`~hayabusa.nn.functional.mse_loss`).
+    """The mean squared error ``(input - target) ** 2``, reduced.
+
+    The module form of :func:`~hayabusa.nn.functional.mse_loss`.
 
     Args:
         size_average, reduce (bool, optional): deprecated; they set ``reduction`` with a warning.
@@ -39,12 +41,15 @@ class MSELoss(_Loss):
         >>> nn.MSELoss()(torch.tensor([1., 2., 3.]), torch.tensor([1., 0., 5.]))
         tensor(2.6667)
     """
+
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return L.mse_loss(input, target, reduction=self.reduction)
 
 
 class L1Loss(_Loss):
-    """The mean absolute error ``|input - target|``, reduced (:func:`~hayabusa.nn.functional.l1_loss`).
+    """The mean absolute error ``|input - target|``, reduced.
+
+    The module form of :func:`~hayabusa.nn.functional.l1_loss`.
 
     Args:
         size_average, reduce (bool, optional): deprecated; they set ``reduction`` with a warning.
@@ -56,12 +61,15 @@ class L1Loss(_Loss):
         >>> nn.L1Loss()(torch.tensor([1., 2., 3.]), torch.tensor([1., 0., 5.]))
         tensor(1.3333)
     """
+
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return L.l1_loss(input, target, reduction=self.reduction)
 
 
 class SmoothL1Loss(_Loss):
-    """The smooth L1 loss: quadratic below ``beta``, linear above (:func:`~hayabusa.nn.functional.smooth_l1_loss`).
+    """The smooth L1 loss: quadratic below ``beta``, linear above.
+
+    The module form of :func:`~hayabusa.nn.functional.smooth_l1_loss`.
 
     Args:
         size_average, reduce (bool, optional): deprecated; they set ``reduction`` with a warning.
@@ -74,8 +82,9 @@ class SmoothL1Loss(_Loss):
         >>> nn.SmoothL1Loss()(torch.tensor([1., 2., 3.]), torch.tensor([1., 0., 5.]))
         tensor(1.)
     """
-    def __init__(self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
-                 beta: float = 1.0) -> None:
+
+    def __init__(self, size_average: bool | None = None, reduce: bool | None = None,
+                 reduction: str = "mean", beta: float = 1.0) -> None:
         super().__init__(size_average, reduce, reduction)
         self.beta = beta
 
@@ -84,7 +93,9 @@ class SmoothL1Loss(_Loss):
 
 
 class HuberLoss(_Loss):
-    """The Huber loss: quadratic below ``delta``, linear above (:func:`~hayabusa.nn.functional.huber_loss`).
+    """The Huber loss: quadratic below ``delta``, linear above.
+
+    The module form of :func:`~hayabusa.nn.functional.huber_loss`.
 
     Args:
         reduction (str, optional): ``'none'`` (a loss per element), ``'mean'`` or ``'sum'``.
@@ -96,6 +107,7 @@ class HuberLoss(_Loss):
         >>> nn.HuberLoss(delta=0.5)(torch.tensor([1., 2., 3.]), torch.tensor([1., 0., 5.]))
         tensor(0.5833)
     """
+
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
         if not isinstance(delta, (float, int)):
             raise TypeError(f"delta must be a float or int, got: {type(delta)}")
@@ -107,14 +119,17 @@ class HuberLoss(_Loss):
 
 
 class CrossEntropyLoss(_WeightedLoss):
-    """The cross-entropy of unnormalized scores and class targets (:func:`~hayabusa.nn.functional.cross_entropy`).
+    """The cross-entropy of unnormalized scores and class targets.
+
+    The module form of :func:`~hayabusa.nn.functional.cross_entropy`.
 
     It combines :class:`LogSoftmax` and :class:`NLLLoss` in one fused C kernel each way for
     ``(N, C)`` float scores and ``(N,)`` class indices. Targets may also be class probabilities
     of the input's shape.
 
     Args:
-        weight (Tensor, optional): a weight per class, ``(C,)`` (kept as a buffer). Default: ``None``.
+        weight (Tensor, optional): a weight per class, ``(C,)`` (kept as a buffer). Default:
+            ``None``.
         size_average, reduce (bool, optional): deprecated; they set ``reduction`` with a warning.
         ignore_index (int, optional): a target value that contributes nothing. Default: ``-100``.
         reduction (str, optional): ``'none'`` (a loss per element), ``'mean'`` or ``'sum'``.
@@ -134,8 +149,10 @@ class CrossEntropyLoss(_WeightedLoss):
         >>> loss(torch.tensor([[2., 0., -1.], [0., 1., 0.]]), torch.tensor([0, 1]))
         tensor(0.3606)
     """
-    def __init__(self, weight: Tensor | None = None, size_average: bool | None = None, ignore_index: int = -100,
-                 reduce: bool | None = None, reduction: str = "mean", label_smoothing: float = 0.0) -> None:
+
+    def __init__(self, weight: Tensor | None = None, size_average: bool | None = None,
+                 ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean",
+                 label_smoothing: float = 0.0) -> None:
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
@@ -146,7 +163,9 @@ class CrossEntropyLoss(_WeightedLoss):
 
 
 class NLLLoss(_WeightedLoss):
-    """The negative log-likelihood of log-probabilities at the target classes (:func:`~hayabusa.nn.functional.nll_loss`).
+    """The negative log-likelihood of log-probabilities at the target classes.
+
+    The module form of :func:`~hayabusa.nn.functional.nll_loss`.
 
     Args:
         weight (Tensor, optional): a weight per class, ``(C,)``. Default: ``None``.
@@ -165,8 +184,10 @@ class NLLLoss(_WeightedLoss):
         >>> nn.NLLLoss()(logp, torch.tensor([0, 1]))
         tensor(0.3606)
     """
-    def __init__(self, weight: Tensor | None = None, size_average: bool | None = None, ignore_index: int = -100,
-                 reduce: bool | None = None, reduction: str = "mean") -> None:
+
+    def __init__(self, weight: Tensor | None = None, size_average: bool | None = None,
+                 ignore_index: int = -100, reduce: bool | None = None,
+                 reduction: str = "mean") -> None:
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
 
@@ -176,7 +197,9 @@ class NLLLoss(_WeightedLoss):
 
 
 class BCELoss(_WeightedLoss):
-    """The binary cross-entropy of probabilities and targets in [0, 1] (:func:`~hayabusa.nn.functional.binary_cross_entropy`).
+    """The binary cross-entropy of probabilities and targets in [0, 1].
+
+    The module form of :func:`~hayabusa.nn.functional.binary_cross_entropy`.
 
     Args:
         weight (Tensor, optional): broadcastable to the input. Default: ``None``.
@@ -189,28 +212,33 @@ class BCELoss(_WeightedLoss):
         >>> nn.BCELoss()(torch.tensor([0.9, 0.2]), torch.tensor([1., 0.]))
         tensor(0.1643)
     """
+
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return L.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
-    """The binary cross-entropy of ``sigmoid(input)`` and ``target``, computed stably from the scores
-    (:func:`~hayabusa.nn.functional.binary_cross_entropy_with_logits`).
+    """The binary cross-entropy of ``sigmoid(input)`` and ``target``, computed stably from scores.
+
+    The module form of :func:`~hayabusa.nn.functional.binary_cross_entropy_with_logits`.
 
     Args:
         weight (Tensor, optional): broadcastable to the input. Default: ``None``.
         size_average, reduce (bool, optional): deprecated; they set ``reduction`` with a warning.
         reduction (str, optional): ``'none'`` (a loss per element), ``'mean'`` or ``'sum'``.
             Default: ``'mean'``.
-        pos_weight (Tensor, optional): a weight of the positive examples per class. Default: ``None``.
+        pos_weight (Tensor, optional): a weight of the positive examples per class. Default:
+            ``None``.
 
     Example::
 
         >>> nn.BCEWithLogitsLoss()(torch.tensor([2.2, -1.4]), torch.tensor([1., 0.]))
         tensor(0.1628)
     """
-    def __init__(self, weight: Tensor | None = None, size_average: bool | None = None, reduce: bool | None = None,
-                 reduction: str = "mean", pos_weight: Tensor | None = None) -> None:
+
+    def __init__(self, weight: Tensor | None = None, size_average: bool | None = None,
+                 reduce: bool | None = None, reduction: str = "mean",
+                 pos_weight: Tensor | None = None) -> None:
         super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
         self.register_buffer("pos_weight", pos_weight)
@@ -222,8 +250,9 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class KLDivLoss(_Loss):
-    """The Kullback-Leibler divergence of a target distribution from log-probabilities
-    (:func:`~hayabusa.nn.functional.kl_div`).
+    """The Kullback-Leibler divergence of a target distribution from log-probabilities.
+
+    The module form of :func:`~hayabusa.nn.functional.kl_div`.
 
     Args:
         size_average, reduce (bool, optional): deprecated; they set ``reduction`` with a warning.
@@ -237,8 +266,9 @@ class KLDivLoss(_Loss):
         >>> nn.KLDivLoss(reduction="batchmean")(logp, torch.tensor([[0.2, 0.3, 0.5]]))
         tensor(0.0780)
     """
-    def __init__(self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
-                 log_target: bool = False) -> None:
+
+    def __init__(self, size_average: bool | None = None, reduce: bool | None = None,
+                 reduction: str = "mean", log_target: bool = False) -> None:
         super().__init__(size_average, reduce, reduction)
         self.log_target = log_target
 

@@ -292,7 +292,7 @@ class Module:
         self.add_module(name, module)
 
     def get_submodule(self, target: str) -> Module:
-        """The submodule at the dotted path ``target`` (``''`` is this module); AttributeError if none.
+        """The submodule at the dotted path ``target`` (``''``: this module), or AttributeError.
 
         Example::
 
@@ -310,7 +310,7 @@ class Module:
         return mod
 
     def get_parameter(self, target: str) -> Parameter:
-        """The parameter at the dotted path ``target`` (e.g. ``'fc1.weight'``); AttributeError if none.
+        """The parameter at the dotted path ``target`` (``'fc1.weight'``); AttributeError if none.
 
         """
         mod_path, _, name = target.rpartition(".")
@@ -389,8 +389,10 @@ class Module:
 
     def named_parameters(self, prefix: str = "", recurse: bool = True,
                          remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
-        """Yields ``(dotted name, parameter)`` for the parameters of this module and (if ``recurse``)
-        of its descendants, each parameter once (unless ``remove_duplicate=False``).
+        """Yields ``(dotted name, parameter)`` for the parameters of the module and its descendants.
+
+        Each parameter comes once (unless ``remove_duplicate=False``); ``recurse=False`` yields
+        this module's own only.
 
         Args:
             prefix (str, optional): prepended to every name. Default: ``''``.
@@ -419,8 +421,9 @@ class Module:
 
     def named_buffers(self, prefix: str = "", recurse: bool = True,
                       remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
-        """Yields ``(dotted name, buffer)`` for the buffers of this module and (if ``recurse``) of its
-        descendants (see :meth:`named_parameters` for the arguments).
+        """Yields ``(dotted name, buffer)`` for the buffers of this module and its descendants.
+
+        The arguments are those of :meth:`named_parameters`.
         """
         yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
@@ -430,7 +433,7 @@ class Module:
             yield b
 
     def apply(self, fn: Callable[[Module], None]) -> Module:
-        """Calls ``fn(module)`` on every descendant (children first), then on this module; returns it.
+        """Calls ``fn(module)`` on every descendant (children first), then on this module.
 
         Typically used to initialize weights.
 
@@ -451,7 +454,7 @@ class Module:
 
     # ------------------------------------------------------------ modes
     def train(self, mode: bool = True) -> Module:
-        """Sets train mode (``mode=True``) or eval mode on this module and its descendants; returns it.
+        """Sets train mode (``mode=True``) or eval mode on this module and its descendants.
 
         Args:
             mode (bool, optional): True for training, False for evaluation. Default: ``True``.
@@ -479,7 +482,7 @@ class Module:
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
-        """Sets ``requires_grad`` on every parameter (to freeze or unfreeze them); returns this module.
+        """Sets ``requires_grad`` of every parameter (False freezes them); returns this module.
 
         """
         for p in self.parameters():
@@ -557,7 +560,7 @@ class Module:
         return self
 
     def cuda(self, device: DeviceLike | None = None) -> Module:
-        """Moves the module to a CUDA device: raises RuntimeError, as there is no CUDA backend in this release.
+        """Moves the module to CUDA: raises RuntimeError (this release has no CUDA backend).
 
         """
         from ..._device import as_device
@@ -590,7 +593,7 @@ class Module:
 
     def state_dict(self, destination: dict[str, Tensor] | None = None, prefix: str = "",
                    keep_vars: bool = False) -> dict[str, Tensor]:
-        """An ordered dict of the module's state: every parameter and persistent buffer, by dotted name.
+        """The module's state: an ordered dict of every parameter and persistent buffer, by name.
 
         The values are detached tensors sharing the parameters' memory (the parameters themselves
         with ``keep_vars=True``). Save it with :func:`hayabusa.save` or
@@ -600,7 +603,8 @@ class Module:
         Args:
             destination (dict, optional): a dict to fill instead of a new OrderedDict.
             prefix (str, optional): prepended to every key. Default: ``''``.
-            keep_vars (bool, optional): keep the parameters attached to autograd. Default: ``False``.
+            keep_vars (bool, optional): keep the parameters attached to autograd. Default:
+                ``False``.
 
         Example::
 
@@ -723,7 +727,8 @@ class Module:
 
         Args:
             hook (callable): the hook.
-            prepend (bool, optional): run it before the hooks already registered. Default: ``False``.
+            prepend (bool, optional): run it before the hooks already registered. Default:
+                ``False``.
             with_kwargs (bool, optional): pass the keyword arguments too. Default: ``False``.
 
         Returns:
@@ -738,7 +743,8 @@ class Module:
             self._forward_pre_hooks.move_to_end(handle.id, last=False)
         return handle
 
-    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False,
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                              with_kwargs: bool = False,
                               always_call: bool = False) -> RemovableHandle:
         """Registers ``hook``, called after every :meth:`forward` with its arguments and output.
 
@@ -747,7 +753,8 @@ class Module:
 
         Args:
             hook (callable): the hook.
-            prepend (bool, optional): run it before the hooks already registered. Default: ``False``.
+            prepend (bool, optional): run it before the hooks already registered. Default:
+                ``False``.
             with_kwargs (bool, optional): pass the keyword arguments too. Default: ``False``.
             always_call (bool, optional): run it even when ``forward`` raises. Default: ``False``.
 

@@ -226,11 +226,12 @@ class DataLoader:
         [0, 1, 2, 3, 4]
     """
 
-    def __init__(self, dataset: Dataset | Any, batch_size: int | None = 1, shuffle: bool | None = None,
-                 sampler: Sampler | Iterable[int] | None = None,
+    def __init__(self, dataset: Dataset | Any, batch_size: int | None = 1,
+                 shuffle: bool | None = None, sampler: Sampler | Iterable[int] | None = None,
                  batch_sampler: Sampler | Iterable[list[int]] | None = None, num_workers: int = 0,
                  collate_fn: Callable[[list[Any]], Any] | None = None, pin_memory: bool = False,
-                 drop_last: bool = False, timeout: float = 0, worker_init_fn: Callable[[int], None] | None = None,
+                 drop_last: bool = False, timeout: float = 0,
+                 worker_init_fn: Callable[[int], None] | None = None,
                  multiprocessing_context: Any = None, generator: Generator | None = None, *,
                  prefetch_factor: int | None = None, persistent_workers: bool = False,
                  pin_memory_device: str = "", in_order: bool = True) -> None:

@@ -44,7 +44,7 @@ class Dataset:
 
 
 class TensorDataset(Dataset):
-    """A dataset of tensors sharing their first dimension: sample ``i`` is ``(t[i] for t in tensors)``.
+    """A dataset of tensors of one first size: sample ``i`` is ``tuple(t[i] for t in tensors)``.
 
     Over a TensorDataset (or Subsets of one), the DataLoader with the default collation gathers
     each batch with one indexing operation per tensor instead of stacking samples one by one.
@@ -152,7 +152,8 @@ class ConcatDataset(Dataset):
         return self.datasets[d][idx - start]
 
 
-def random_split(dataset: Dataset, lengths: Sequence[int | float], generator: Generator | None = None) -> list[Subset]:
+def random_split(dataset: Dataset, lengths: Sequence[int | float],
+                 generator: Generator | None = None) -> list[Subset]:
     """Splits ``dataset`` at random into non-overlapping :class:`Subset` s of the given lengths.
 
     ``lengths`` are counts summing to ``len(dataset)``, or fractions summing to 1 (each
