@@ -18,9 +18,12 @@ computing a wrong gradient.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .._core import AccumulateGrad, FunctionBase, edge as _edge  # noqa: F401  (re-exported)
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Function(FunctionBase):

@@ -1,9 +1,8 @@
 """Vector norms (torch.norm, Tensor.norm, linalg.vector_norm) and F.normalize."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import math
+from typing import TYPE_CHECKING
 
 from .. import _dtype
 from .._tensor import _TYPE_NAMES
