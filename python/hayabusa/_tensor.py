@@ -573,6 +573,8 @@ class Tensor(TensorBase):
     def type(self, dtype: DTypeLike | None = None) -> str | Tensor:
         """With no argument, PyTorch's type name (``'torch.FloatTensor'``); else ``self.to(dtype)``.
 
+        ``dtype`` is a dtype; type-name strings (``'torch.DoubleTensor'``) are not accepted.
+
         Example::
 
             >>> torch.zeros(2).type()

@@ -29,15 +29,12 @@ class detect_anomaly:
 
     Example::
 
-        >>> import warnings
-        >>> warnings.simplefilter("ignore")
         >>> a = torch.tensor([-1.], requires_grad=True)
         >>> with torch.autograd.detect_anomaly():
         ...     a.sqrt().sum().backward()
         Traceback (most recent call last):
             ...
         RuntimeError: Function 'SqrtBackward0' returned nan values in its 0th output.
-        >>> warnings.resetwarnings()
     """
 
     def __init__(self, check_nan: bool = True) -> None:
