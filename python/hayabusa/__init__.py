@@ -2,7 +2,14 @@
 
 ``import hayabusa as torch``: the same names, signatures, defaults and errors
 for the parts a small-model training loop uses, with C kernels underneath.
+
+The examples in the docstrings run as written after ``import hayabusa as torch``,
+``from hayabusa import nn`` and ``import hayabusa.nn.functional as F`` (the test suite
+runs them).
 """
+from __future__ import annotations
+
+import builtins as _builtins
 import os as _os
 
 from . import _C
@@ -50,20 +57,64 @@ long, float, double, half, int = int64, float32, float64, float16, int32
 __version__ = "0.1.0"
 
 
-def is_tensor(obj):
+def is_tensor(obj: object) -> _builtins.bool:
+    """Whether ``obj`` is a hayabusa tensor (a :class:`Tensor`, or a subclass such as Parameter).
+
+    Example::
+
+        >>> torch.is_tensor(torch.zeros(1)), torch.is_tensor([0.])
+        (True, False)
+    """
     return isinstance(obj, Tensor)
 
 
-def numel(input):
+def numel(input: Tensor) -> _builtins.int:
+    """The number of elements of ``input``.
+
+    Example::
+
+        >>> torch.numel(torch.zeros(2, 3))
+        6
+    """
     return input.numel()
 
 
-def is_floating_point(input):
+def is_floating_point(input: Tensor) -> _builtins.bool:
+    """Whether ``input``'s dtype is a floating-point one (float16, float32 or float64).
+
+    Example::
+
+        >>> torch.is_floating_point(torch.tensor([1.])), torch.is_floating_point(torch.tensor([1]))
+        (True, False)
+    """
     return input.dtype.is_floating_point
 
 
-def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None,
-                     sci_mode=None):
+def set_printoptions(precision: _builtins.int | None = None, threshold: _builtins.int | None = None,
+                     edgeitems: _builtins.int | None = None, linewidth: _builtins.int | None = None,
+                     profile: str | None = None, sci_mode: _builtins.bool | None = None) -> None:
+    """Sets how tensors print, as ``torch.set_printoptions``.
+
+    A ``profile`` (``'default'``, ``'short'``, ``'full'``) is applied first and the other
+    arguments override it. As in PyTorch, ``sci_mode`` is always assigned: leaving it out
+    resets it to ``None`` (automatic).
+
+    Args:
+        precision (int, optional): digits after the decimal point. Default: 4.
+        threshold (int, optional): above this many elements, print a summary. Default: 1000.
+        edgeitems (int, optional): items shown at each end of a summarized dimension. Default: 3.
+        linewidth (int, optional): characters per line. Default: 80.
+        profile (str, optional): ``'default'``, ``'short'`` or ``'full'``.
+        sci_mode (bool, optional): force (True) or forbid (False) scientific notation; ``None``
+            chooses automatically.
+
+    Example::
+
+        >>> torch.set_printoptions(precision=2)
+        >>> torch.tensor([1.23456])
+        tensor([1.23])
+        >>> torch.set_printoptions(profile="default")
+    """
     from ._tensor_str import set_printoptions as _set
     _set(precision=precision, threshold=threshold, edgeitems=edgeitems, linewidth=linewidth,
          profile=profile, sci_mode=sci_mode)

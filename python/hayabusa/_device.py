@@ -1,12 +1,33 @@
 """hayabusa.device: where a tensor's data lives."""
+from __future__ import annotations
+
 
 
 class device:
-    """A device, as torch.device: ``device("cpu")``, ``device("cuda:0")``, ``device("cuda", 1)``."""
+    """A device, as torch.device: ``device("cpu")``, ``device("cuda:0")``, ``device("cuda", 1)``.
+
+    Tensors live on the CPU in this release: CUDA devices can be named, but using one raises
+    RuntimeError. A device equals its string (``device("cpu") == "cpu"``).
+
+    Args:
+        type (str or device): ``'cpu'`` or ``'cuda'``, optionally with ``':index'``.
+        index (int, optional): the device index. Default: ``None``.
+
+    Attributes:
+        type (str): ``'cpu'`` or ``'cuda'``.
+        index (int or None): the index, if one was given.
+
+    Example::
+
+        >>> torch.device("cpu")
+        device(type='cpu')
+        >>> torch.device("cuda", 0)
+        device(type='cuda', index=0)
+    """
 
     __slots__ = ("type", "index")
 
-    def __init__(self, type, index=None):
+    def __init__(self, type: str | device, index: int | None = None) -> None:
         if isinstance(type, device):
             self.type, self.index = type.type, type.index
             return

@@ -1,11 +1,37 @@
 """dtypes: hayabusa.float32 and friends, and PyTorch's type-promotion rules."""
+from __future__ import annotations
+
 import numbers
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+if TYPE_CHECKING:
+    from ._typing import DTypeLike, TensorOrNumber
+
 
 class dtype:
-    """A tensor element type, printed like PyTorch's (``hayabusa.float32``)."""
+    """A tensor element type, as ``torch.dtype``: ``hayabusa.float32`` and friends.
+
+    hayabusa has ``bool``, ``uint8``, ``int8``, ``int16``, ``int32``, ``int64``, ``float16``,
+    ``float32`` (the default) and ``float64``, with PyTorch's aliases (``long``, ``int``,
+    ``float``, ``double``, ``half``). Compute kernels cover float32 and float64; int64 and
+    bool serve as labels, indices and masks. Complex dtypes are not supported.
+
+    Attributes:
+        name (str): ``'float32'``, ...
+        numpy (numpy.dtype): the numpy dtype of the data.
+        is_floating_point (bool): a float16, float32 or float64.
+        is_signed (bool): a type with negative values.
+        itemsize (int): bytes per element.
+
+    Example::
+
+        >>> torch.float32, torch.long
+        (hayabusa.float32, hayabusa.int64)
+        >>> torch.float64.is_floating_point, torch.float64.itemsize
+        (True, 8)
+    """
 
     __slots__ = ("name", "numpy", "is_floating_point", "is_signed", "itemsize", "_rank")
 
@@ -18,7 +44,8 @@ class dtype:
         self._rank = rank
 
     @property
-    def is_complex(self):
+    def is_complex(self) -> bool:
+        """Whether this is a complex type: always False (hayabusa has none)."""
         return False
 
     def __repr__(self):
@@ -68,7 +95,7 @@ def of_array(a):
     return d if d is not None else from_numpy_dtype(a.dtype)
 
 
-def to_dtype(d):
+def to_dtype(d: DTypeLike) -> dtype:
     """Accept a hayabusa dtype, a numpy dtype or a Python type (float, int, bool)."""
     if isinstance(d, dtype):
         return d
@@ -81,11 +108,32 @@ def to_dtype(d):
     return from_numpy_dtype(d)
 
 
-def get_default_dtype():
+def get_default_dtype() -> dtype:
+    """The dtype that Python floats and the float factories (``zeros``, ``randn``, ...) get.
+
+    It is float32 unless :func:`set_default_dtype` changed it.
+
+    Example::
+
+        >>> torch.get_default_dtype()
+        hayabusa.float32
+    """
     return _default_float
 
 
-def set_default_dtype(d):
+def set_default_dtype(d: DTypeLike) -> None:
+    """Sets the default floating dtype (float32, float64 or float16), as torch.set_default_dtype.
+
+    Args:
+        d (hayabusa.dtype): the new default.
+
+    Example::
+
+        >>> torch.set_default_dtype(torch.float64)
+        >>> torch.tensor([1.5]).dtype
+        hayabusa.float64
+        >>> torch.set_default_dtype(torch.float32)
+    """
     global _default_float
     d = to_dtype(d)
     if d not in (float32, float64, float16):
@@ -98,11 +146,16 @@ def _category(d):
     return 2 if d.is_floating_point else (0 if d is bool_ else 1)
 
 
-def promote_types(a, b):
-    """The smallest dtype both a and b convert to, as torch.promote_types.
+def promote_types(a: dtype, b: dtype) -> dtype:
+    """The smallest dtype both ``a`` and ``b`` convert to, as ``torch.promote_types``.
 
-    Unlike numpy, an integer meeting a float gives that float (int64 + float32
-    is float32), because PyTorch keeps float32 models in float32.
+    Unlike numpy, an integer meeting a float gives that float (int64 and float32 give
+    float32), because PyTorch keeps float32 models in float32.
+
+    Example::
+
+        >>> torch.promote_types(torch.int64, torch.float32)
+        hayabusa.float32
     """
     if a is b:
         return a
@@ -140,11 +193,18 @@ def _combine_categories(higher, lower):
     return higher
 
 
-def result_type(*operands):
-    """The dtype of an elementwise op on tensors and Python numbers (torch.result_type).
+def result_type(*operands: TensorOrNumber) -> dtype:
+    """The dtype of an elementwise op on tensors and Python numbers, as ``torch.result_type``.
 
-    Dimensioned tensors outrank 0-d tensors, which outrank Python numbers, unless
-    the lower-ranked operand is of a higher category (float over int over bool).
+    Tensors with dimensions outrank 0-d tensors, which outrank Python numbers, unless the
+    lower-ranked operand is of a higher category (float over integer over bool).
+
+    Example::
+
+        >>> torch.result_type(torch.tensor([1, 2]), 1.0)
+        hayabusa.float32
+        >>> torch.result_type(torch.tensor([1., 2.]), torch.tensor(1., dtype=torch.float64))
+        hayabusa.float32
     """
     dim_result = zero_result = wrapped_result = None
     for op in operands:

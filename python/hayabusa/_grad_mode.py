@@ -2,6 +2,8 @@
 
 The flag itself lives in the compiled core (hayabusa._core), where every op reads it.
 """
+from __future__ import annotations
+
 import functools
 
 from ._core import is_grad_enabled, set_grad_mode
@@ -33,21 +35,61 @@ class _GradModeContext:
 
 
 class no_grad(_GradModeContext):
-    """Ops inside record no graph: results have ``requires_grad=False``."""
+    """Context manager (and decorator) that turns graph recording off inside it.
+
+    Results computed inside do not require grad, and nothing is saved for backward: use it
+    for evaluation and for updates that autograd must not see. The mode is one flag for the
+    whole process (PyTorch keeps one per thread).
+
+    Example::
+
+        >>> x = torch.ones(2, requires_grad=True)
+        >>> with torch.no_grad():
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+        >>> @torch.no_grad()
+        ... def double(t):
+        ...     return t * 2
+        >>> double(x).requires_grad
+        False
+    """
 
     mode = False
 
 
 class enable_grad(_GradModeContext):
-    """Turns graph recording back on inside a ``no_grad`` block."""
+    """Context manager (and decorator) that turns graph recording back on, e.g. inside ``no_grad``.
+
+    Example::
+
+        >>> x = torch.ones(2, requires_grad=True)
+        >>> with torch.no_grad():
+        ...     with torch.enable_grad():
+        ...         y = x * 2
+        >>> y.requires_grad
+        True
+    """
 
     mode = True
 
 
 class set_grad_enabled(_GradModeContext):
-    """``set_grad_enabled(mode)``: as a function call it sets the mode at once, as PyTorch."""
+    """Sets graph recording on or off: at once when called, and back when used as a context ends.
 
-    def __init__(self, mode):
+    Args:
+        mode (bool): record (True) or not (False).
+
+    Example::
+
+        >>> with torch.set_grad_enabled(False):
+        ...     print(torch.is_grad_enabled())
+        False
+        >>> torch.is_grad_enabled()
+        True
+    """
+
+    def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
         self._prev = set_grad_mode(self.mode)
 
@@ -66,7 +108,19 @@ class set_grad_enabled(_GradModeContext):
 
 
 class inference_mode(_GradModeContext):
-    """Like ``no_grad`` (hayabusa has no separate inference tensors)."""
+    """Context manager (and decorator) for inference: in hayabusa, the same as :class:`no_grad`.
 
-    def __init__(self, mode=True):
+    PyTorch's inference tensors (which can never enter autograd later) do not exist here.
+
+    Args:
+        mode (bool, optional): turn recording off (True) or leave it on (False). Default: ``True``.
+
+    Example::
+
+        >>> with torch.inference_mode():
+        ...     print(torch.is_grad_enabled())
+        False
+    """
+
+    def __init__(self, mode: bool = True) -> None:
         self.mode = not mode

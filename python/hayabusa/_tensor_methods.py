@@ -1,6 +1,34 @@
-"""Tensor methods that forward to the op families (attached at import, one table)."""
+"""Tensor methods that forward to the op families (attached at import, one table).
+
+Each method is the op function itself, so one docstring documents ``hayabusa.sum(x)`` and
+``x.sum()``.
+"""
+from __future__ import annotations
+
 from ._tensor import Tensor
 from .ops import activation, arith, linalg, reduce, shape, softmax, sort
+
+
+# methods that are not their function as it is: the argument order or the shape differs
+def where(self: Tensor, condition: Tensor, other: Tensor | int | float | bool) -> Tensor:
+    """``hayabusa.where(condition, self, other)``: this tensor where ``condition``, else ``other``.
+
+    Example::
+
+        >>> torch.tensor([-1., 1.]).where(torch.tensor([True, False]), torch.tensor(0.))
+        tensor([-1.,  0.])
+    """
+    return arith.where(condition, self, other)
+
+
+def view_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self.view(other.shape)``: a view of this tensor with ``other``'s shape."""
+    return shape.view(self, other.shape)
+
+
+def reshape_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self.reshape(other.shape)``: this tensor with ``other``'s shape (a view if possible)."""
+    return shape.reshape(self, other.shape)
 
 
 _METHODS = {
@@ -16,7 +44,7 @@ _METHODS = {
     "eq": arith.eq, "ne": arith.ne, "lt": arith.lt, "le": arith.le, "gt": arith.gt,
     "ge": arith.ge, "logical_not": arith.logical_not, "logical_and": arith.logical_and,
     "logical_or": arith.logical_or, "logical_xor": arith.logical_xor,
-    "where": lambda self, condition, other: arith.where(condition, self, other),
+    "where": where,
     # activations
     "relu": activation.relu, "sigmoid": activation.sigmoid, "tanh": activation.tanh,
     "softmax": softmax.softmax, "log_softmax": softmax.log_softmax,
@@ -34,8 +62,8 @@ _METHODS = {
     "expand": shape.expand, "expand_as": shape.expand_as, "contiguous": shape.contiguous,
     "clone": shape.clone, "chunk": shape.chunk, "split": shape.split,
     "unbind": shape.unbind, "gather": shape.gather,
-    "view_as": lambda self, other: shape.view(self, other.shape),
-    "reshape_as": lambda self, other: shape.reshape(self, other.shape),
+    "view_as": view_as,
+    "reshape_as": reshape_as,
     # sorting
     "sort": sort.sort, "argsort": sort.argsort, "topk": sort.topk,
 }
@@ -43,8 +71,9 @@ _METHODS = {
 for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)
 
-Tensor.T = property(shape.T)
-Tensor.mT = property(shape.mT)
+# (type checkers see these declared in the class, under TYPE_CHECKING)
+Tensor.T = property(shape.T)  # type: ignore[method-assign,assignment]
+Tensor.mT = property(shape.mT)  # type: ignore[method-assign,assignment]
 
 # vector norms (ops/norm.py)
 from .ops import norm as _norm  # noqa: E402

@@ -23,17 +23,23 @@ it, renames it over the target and fsyncs the directory, so a crash or an error 
 the previous file as it was (and at worst a stray ``.<name>.*.tmp`` file). Saving to an open
 binary file object writes in place, without that guarantee.
 """
+from __future__ import annotations
+
 import json
 import os
 import secrets
 import struct
 import zlib
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import _dtype
 from ._tensor import Tensor
+
+if TYPE_CHECKING:
+    from typing import Any, BinaryIO, Callable
 
 __all__ = ["save", "load", "CheckpointError"]
 
@@ -45,7 +51,7 @@ _SCALARS = (str, int, float, bool, type(None))
 
 
 class CheckpointError(RuntimeError):
-    """A file that is not a complete, intact hayabusa checkpoint."""
+    """A file that is not a complete, intact hayabusa checkpoint (raised by :func:`load`)."""
 
 
 # ------------------------------------------------------------------ writing
@@ -132,19 +138,43 @@ def _write(obj, f):
         f.write(chunk)
 
 
-def save(obj, f):
-    """Saves obj to f: a path (written atomically) or a binary file object opened for writing.
+def save(obj: Any, f: str | os.PathLike | BinaryIO) -> None:
+    """Saves ``obj`` (a state dict, a checkpoint dict, ...) to ``f``, as ``torch.save`` is used.
 
-    Tensors that share memory (views of one another) are saved as separate copies, and come back
-    as separate tensors. OrderedDicts come back as OrderedDicts, other dicts as dicts, namedtuples
-    as tuples, numpy integer and bool scalars as ints and bools."""
+    ``obj`` may nest dicts (with str, int, float, bool or None keys), lists and tuples of
+    tensors (any dtype, keeping ``requires_grad`` and whether they are Parameters), ints,
+    floats, bools, strings and None: model and optimizer state dicts, scheduler state, epoch
+    counters, metrics. Other objects raise TypeError (save a module's ``state_dict()``, not
+    the module).
+
+    The file is hayabusa's own format, not a pickle (see :mod:`hayabusa.serialization`): it
+    loads without running code, and :func:`load` checks every part of it. Saving to a path is
+    atomic (a temporary file, fsynced, renamed over the target): a crash never leaves a
+    partial file. Tensors that share memory are saved as separate copies. To exchange weights
+    with PyTorch, use :func:`hayabusa.utils.safetensors.save_file`.
+
+    Args:
+        obj: the object.
+        f (str, os.PathLike or binary file): a path, or a file object opened for writing.
+
+    Example::
+
+        >>> import io
+        >>> model = nn.Linear(2, 1)
+        >>> buffer = io.BytesIO()
+        >>> torch.save({"model": model.state_dict(), "epoch": 3}, buffer)
+        >>> _ = buffer.seek(0)
+        >>> checkpoint = torch.load(buffer)
+        >>> checkpoint["epoch"], list(checkpoint["model"])
+        (3, ['weight', 'bias'])
+    """
     if hasattr(f, "write"):
         _write(obj, f)
     else:
         atomic_write(f, lambda out: _write(obj, out))
 
 
-def atomic_write(path, write):
+def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], Any]) -> None:
     """Calls write(file) on a new temporary file next to path, makes it durable and renames it over
     path: readers see the old file or the new one, never a part of it."""
     path = os.path.realpath(os.fspath(path))
@@ -296,14 +326,29 @@ class _Decoder:
         return t.requires_grad_() if spec["requires_grad"] else t
 
 
-def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
-    """Loads an object saved by hayabusa.save from f (a path or a binary file object).
+def load(f: str | os.PathLike | BinaryIO, map_location: Any = None, pickle_module: Any = None, *,
+         weights_only: bool | None = None, mmap: bool | None = None,
+         **pickle_load_args: Any) -> Any:
+    """Loads an object saved by :func:`save` from ``f`` (a path or a binary file object).
 
-    map_location: None or "cpu" (where checkpoints load), or a device / device string / dict
-    {saved location: device} to move the tensors to. weights_only is accepted for PyTorch's
-    signature and changes nothing: a hayabusa checkpoint holds data only, never code. A file that
-    is truncated, corrupt, or not a hayabusa checkpoint (e.g. a pickle written by torch.save)
-    raises CheckpointError, and nothing in it is executed."""
+    Every part of the file is checked before anything is built; a truncated, corrupt or
+    foreign file (e.g. a pickle or zip written by ``torch.save``) raises
+    :class:`~hayabusa.serialization.CheckpointError` (a RuntimeError), and nothing in the file
+    is ever executed. OrderedDicts come back as OrderedDicts, other dicts as dicts,
+    namedtuples as tuples.
+
+    Args:
+        f (str, os.PathLike or binary file): where to read.
+        map_location (optional): ``None`` or ``'cpu'``, or a device, device string or dict
+            ``{saved location: device}``; a function raises NotImplementedError.
+        pickle_module, **pickle_load_args: not supported (ValueError): nothing is unpickled.
+        weights_only (bool, optional): accepted for PyTorch's signature; a hayabusa checkpoint
+            holds data only, so it changes nothing.
+        mmap (bool, optional): True raises NotImplementedError.
+
+    Returns:
+        the saved object.
+    """
     from ._device import device as Device
     if pickle_module is not None or pickle_load_args:
         raise ValueError("hayabusa.load does not unpickle: pickle_module and pickle arguments are not supported")

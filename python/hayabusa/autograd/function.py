@@ -16,22 +16,67 @@ computing a wrong gradient.
 ``apply``, the node's fields and the engine that walks the graph are compiled
 (csrc/_core.pyx); this class adds what is not on the hot path.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .._core import AccumulateGrad, FunctionBase, edge as _edge  # noqa: F401  (re-exported)
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Function(FunctionBase):
-    """Base class of graph nodes (see the module docstring)."""
+    """Base class of autograd graph nodes: every differentiable hayabusa op is a subclass.
+
+    This is hayabusa's own protocol, not PyTorch's ``ctx``-based one: a subclass defines
+    ``forward(self, *arrays, **params) -> array``, computed on the inputs' arrays (numpy on the
+    CPU) with the backend ``self.be``, storing on ``self`` what backward needs; and
+    ``backward(self, grad) -> gradient(s)``, one array (or ``None``) per input, given the
+    gradient of the output. ``Op.apply(*tensors, **params)`` runs forward and, when an input
+    requires grad, records the node as the output's ``grad_fn``.
+
+    ``self.needs_input_grad`` tells backward which gradients are wanted. Class attributes
+    ``saved_inputs`` (the indices of the inputs whose data backward reads) and
+    ``saves_output`` let autograd detect in-place changes to them before backward, which then
+    raises instead of computing a wrong gradient.
+
+    Example::
+
+        >>> class Cube(torch.autograd.Function):
+        ...     saved_inputs = (0,)
+        ...
+        ...     def forward(self, x):
+        ...         self.x = x
+        ...         return x ** 3
+        ...
+        ...     def backward(self, grad):
+        ...         return 3 * self.x ** 2 * grad
+        >>> x = torch.tensor([1., 2.], requires_grad=True)
+        >>> y = Cube.apply(x)
+        >>> y
+        tensor([1., 8.], grad_fn=<CubeBackward0>)
+        >>> y.sum().backward()
+        >>> x.grad
+        tensor([ 3., 12.])
+    """
 
     saved_inputs = ()
     saves_output = False
 
-    def forward(self, *arrays, **params):
+    def forward(self, *arrays: Any, **params: Any) -> Any:
+        """Computes the output array from the input arrays (tensors arrive as their arrays; other
+        arguments as they are); subclasses define it.
+        """
         raise NotImplementedError(f"{type(self).__name__} defines no forward")
 
-    def backward(self, grad):
+    def backward(self, grad: Any) -> Any:
+        """Returns the gradient with respect to each input (one array or ``None`` each; a single
+        value for a single input), given ``grad``, the gradient of the output; subclasses define it.
+        """
         raise NotImplementedError(f"{type(self).__name__} defines no backward")
 
-    def name(self):
+    def name(self) -> str:
         """PyTorch's name for this node's backward (``AddBackward0``), shown in reprs."""
         return getattr(self, "torch_name", None) or type(self).__name__ + "Backward0"
 

@@ -1,4 +1,6 @@
 """Activations with dedicated C kernels forward and backward (ReLU, GELU, ...), and dropout."""
+from __future__ import annotations
+
 from .. import _dtype
 from .._random import default_generator
 from .._tensor import Tensor
@@ -61,7 +63,19 @@ def _kernel_activation(x, op, p1=0.0, p2=0.0):
     return _KERNELS[op].apply(x, p1=float(p1), p2=float(p2))
 
 
-def relu(x):
+def relu(x: Tensor) -> Tensor:
+    """Applies the rectified linear unit elementwise: ``max(x, 0)``.
+
+    Float32 and float64 inputs run a dedicated C kernel each way; integer inputs keep their dtype.
+
+    Args:
+        x (Tensor): the input.
+
+    Example::
+
+        >>> torch.relu(torch.tensor([-2., 0., 2.]))
+        tensor([0., 0., 2.])
+    """
     return _kernel_activation(x, "relu")
 
 
@@ -69,15 +83,55 @@ def leaky_relu(x, negative_slope=0.01):
     return _kernel_activation(x, "leaky_relu", negative_slope)
 
 
-def sigmoid(x):
+def sigmoid(x: Tensor) -> Tensor:
+    """Applies the logistic sigmoid ``1 / (1 + exp(-x))`` elementwise.
+
+    Integer inputs give a result of the default float dtype; float16 raises NotImplementedError.
+
+    Args:
+        x (Tensor): the input.
+
+    Example::
+
+        >>> torch.sigmoid(torch.tensor([-2., 0., 2.]))
+        tensor([0.1192, 0.5000, 0.8808])
+    """
     return _kernel_activation(x, "sigmoid")
 
 
-def tanh(x):
+def tanh(x: Tensor) -> Tensor:
+    """Applies the hyperbolic tangent elementwise.
+
+    Integer inputs give a result of the default float dtype; float16 raises NotImplementedError.
+
+    Args:
+        x (Tensor): the input.
+
+    Example::
+
+        >>> torch.tanh(torch.tensor([-2., 0., 2.]))
+        tensor([-0.9640,  0.0000,  0.9640])
+    """
     return _kernel_activation(x, "tanh")
 
 
-def gelu(x, approximate="none"):
+def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    """Applies the Gaussian error linear unit ``x * Phi(x)`` elementwise.
+
+    ``Phi`` is the standard normal CDF; with ``approximate='tanh'`` it is computed with PyTorch's
+    tanh approximation ``0.5 * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x ** 3)))``.
+
+    Args:
+        x (Tensor): the input.
+        approximate (str, optional): ``'none'`` or ``'tanh'``. Default: ``'none'``.
+
+    Example::
+
+        >>> F.gelu(torch.tensor([-2., 0., 2.]))
+        tensor([-0.0455,  0.0000,  1.9545])
+        >>> F.gelu(torch.tensor([-2., 0., 2.]), approximate="tanh")
+        tensor([-0.0454,  0.0000,  1.9546])
+    """
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     return _kernel_activation(x, "gelu" if approximate == "none" else "gelu_tanh")
@@ -91,7 +145,22 @@ def silu(x):
     return _kernel_activation(x, "silu")
 
 
-def softplus(x, beta=1.0, threshold=20.0):
+def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """Applies ``log(1 + exp(beta * x)) / beta`` elementwise.
+
+    Where ``beta * x > threshold`` the result is ``x`` itself (the two agree there to float
+    precision), as PyTorch.
+
+    Args:
+        x (Tensor): the input.
+        beta (float, optional): the sharpness. Default: ``1.0``.
+        threshold (float, optional): above it the function is linear. Default: ``20.0``.
+
+    Example::
+
+        >>> F.softplus(torch.tensor([-2., 0., 2.]))
+        tensor([0.1269, 0.6931, 2.1269])
+    """
     return _kernel_activation(x, "softplus", beta, threshold)
 
 

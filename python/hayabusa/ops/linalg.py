@@ -1,7 +1,14 @@
 """Matrix products: matmul/mm/bmm/dot and the fused Linear layer."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ..autograd.function import Function
 from . import shape as S
 from ._util import broadcast_shapes as _broadcast_shapes
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
 
 
 def _check_dtypes(a, b, name):
@@ -70,7 +77,23 @@ def _mm_shapes_error(a_shape, b_shape):
         f"{b_shape[0]}x{b_shape[1]})")
 
 
-def mm(a, b):
+def mm(a: Tensor, b: Tensor) -> Tensor:
+    """The matrix product of two 2-D tensors of one dtype, by hayabusa's GEMM.
+
+    Args:
+        a (Tensor): an ``(n, m)`` matrix.
+        b (Tensor): an ``(m, p)`` matrix of ``a``'s dtype.
+
+    Returns:
+        Tensor: the ``(n, p)`` product.
+
+    Example::
+
+        >>> a = torch.tensor([[1., 2.], [3., 4.]])
+        >>> torch.mm(a, torch.tensor([[1., 0.], [0., 2.]]))
+        tensor([[1., 4.],
+                [3., 8.]])
+    """
     if a.ndim != 2:
         raise RuntimeError(f"self must be a matrix, got {a.ndim}-D tensor")
     if b.ndim != 2:
@@ -81,7 +104,21 @@ def mm(a, b):
     return Mm.apply(a, b)
 
 
-def bmm(a, b):
+def bmm(a: Tensor, b: Tensor) -> Tensor:
+    """Batched matrix product of two 3-D tensors: ``out[i] = a[i] @ b[i]``.
+
+    Args:
+        a (Tensor): a ``(batch, n, m)`` tensor.
+        b (Tensor): a ``(batch, m, p)`` tensor of ``a``'s dtype.
+
+    Returns:
+        Tensor: the ``(batch, n, p)`` products.
+
+    Example::
+
+        >>> torch.bmm(torch.ones(10, 3, 4), torch.ones(10, 4, 5)).shape
+        hayabusa.Size([10, 3, 5])
+    """
     if a.ndim != 3:
         raise RuntimeError(f"batch1 must be a 3D tensor, got {a.ndim}-D")
     if b.ndim != 3:
@@ -94,8 +131,31 @@ def bmm(a, b):
     return Bmm.apply(a, b)
 
 
-def matmul(a, b):
-    """torch.matmul: dot, matrix-vector, matrix-matrix, and broadcast batched products."""
+def matmul(a: Tensor, b: Tensor) -> Tensor:
+    """The matrix product of two tensors, by their number of dimensions, as ``torch.matmul``.
+
+    - both 1-D: the dot product (a 0-d tensor);
+    - both 2-D: the matrix product;
+    - 1-D and 2-D: the vector is taken as a row (first) or a column (second), and that
+      dimension is removed from the result;
+    - otherwise a batched product over the leading dimensions, which broadcast: ``(j, 1, n, m)
+      @ (k, m, p)`` gives ``(j, k, n, p)``. A batch times a matrix is one GEMM over all rows.
+
+    Both operands must have one dtype (hayabusa, like PyTorch, does not promote here).
+    ``a @ b`` calls this function.
+
+    Args:
+        a (Tensor): the first operand, at least 1-D.
+        b (Tensor): the second operand, at least 1-D.
+
+    Example::
+
+        >>> a = torch.tensor([[1., 2.], [3., 4.]])
+        >>> torch.matmul(a, torch.tensor([1., 1.]))
+        tensor([3., 7.])
+        >>> (torch.ones(10, 3, 4) @ torch.ones(4, 5)).shape
+        hayabusa.Size([10, 3, 5])
+    """
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
@@ -148,14 +208,43 @@ def _batch_numel(t):
     return n
 
 
-def dot(a, b):
+def dot(a: Tensor, b: Tensor) -> Tensor:
+    """The dot product of two 1-D tensors of one size and dtype (a 0-d tensor).
+
+    Args:
+        a (Tensor): a 1-D tensor.
+        b (Tensor): a 1-D tensor.
+
+    Example::
+
+        >>> torch.dot(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
+        tensor(11.)
+    """
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
     return matmul(a, b)
 
 
-def linear(x, weight, bias=None):
-    """y = x @ weight.T + bias over x's last dim, with the fused kernel for float inputs."""
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """Applies the affine map ``y = x @ weight.T + bias`` over the last dimension of ``x``.
+
+    For float32 and float64 rows this is one fused GEMM-with-bias call forward and one call
+    for all three gradients backward.
+
+    Args:
+        x (Tensor): the input, ``(*, in_features)``.
+        weight (Tensor): ``(out_features, in_features)``.
+        bias (Tensor, optional): ``(out_features,)``. Default: ``None``.
+
+    Returns:
+        Tensor: ``(*, out_features)``.
+
+    Example::
+
+        >>> w = torch.tensor([[1., 1.], [0., 1.], [2., 0.]])
+        >>> F.linear(torch.tensor([[1., 2.]]), w, torch.tensor([0., 0., 10.]))
+        tensor([[ 3.,  2., 12.]])
+    """
     xd, wd = x._data, weight._data
     if (xd.ndim == 2 and wd.ndim == 2 and xd.shape[1] == wd.shape[1] and xd.dtype == wd.dtype
             and xd.dtype.char in "fd" and (bias is None or bias._data.dtype == xd.dtype)):

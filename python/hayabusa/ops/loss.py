@@ -1,12 +1,18 @@
 """Losses: fused cross-entropy and NLL (one C kernel each way); the other losses as one
 graph node each, their elementwise loss and its derivatives side by side."""
+from __future__ import annotations
+
 import warnings
+from typing import TYPE_CHECKING
 
 from .. import _dtype
 from .._tensor import _TYPE_NAMES
 from ..autograd.function import Function
 from . import shape as S
 from ._util import broadcast_shapes, cast, prepare_operands, shape_of, unbroadcast
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
 
 _REDUCTIONS = ("mean", "sum", "none")
 _INT64 = _dtype.int64.numpy
@@ -120,8 +126,45 @@ def _check_float_scores(input):
             f"\"log_softmax_lastdim_kernel_impl\" not implemented for '{_tname(input.dtype)}'")
 
 
-def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
-                  reduction="mean", label_smoothing=0.0):
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                  size_average: bool | None = None, ignore_index: int = -100,
+                  reduce: bool | None = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """The cross-entropy between the softmax of ``input`` (unnormalized scores) and ``target``.
+
+    For class-index targets, the loss of row ``n`` is ``-w[y_n] * log_softmax(x_n)[y_n]``, and
+    ``'mean'`` divides the sum by the total weight of the rows not ignored. A target of
+    ``input``'s shape holds class probabilities instead: the loss of a row is
+    ``-sum_c w_c q_c log_softmax(x)_c`` and ``'mean'`` divides by the number of rows. With
+    ``label_smoothing`` ``e``, the target becomes ``(1 - e) * target + e / C``. For float32 and
+    float64 ``(N, C)`` scores and ``(N,)`` indices this is one fused C kernel each way.
+
+    Args:
+        input (Tensor): scores, ``(C,)``, ``(N, C)`` or ``(N, C, d1, ...)``.
+        target (Tensor): int64 class indices, ``()``, ``(N,)`` or ``(N, d1, ...)`` (values in
+            ``[0, C)`` or ``ignore_index``); or probabilities of ``input``'s shape.
+        weight (Tensor, optional): a weight per class, ``(C,)``. Default: ``None``.
+        size_average, reduce (bool, optional): deprecated; they set ``reduction`` (with a
+            warning), as in PyTorch.
+        ignore_index (int, optional): a target value that contributes nothing (class-index
+            targets only). Default: ``-100``.
+        reduction (str, optional): ``'none'`` (a loss per element), ``'mean'`` or ``'sum'``.
+            Default: ``'mean'``.
+        label_smoothing (float, optional): in ``[0, 1]``. Default: ``0.0``.
+
+    Returns:
+        Tensor: a 0-d loss, or one per sample (``target``'s shape) for ``'none'``.
+
+    Example::
+
+        >>> logits = torch.tensor([[2., 0., -1.], [0., 1., 0.]])
+        >>> F.cross_entropy(logits, torch.tensor([0, 1]))
+        tensor(0.3606)
+        >>> F.cross_entropy(logits, torch.tensor([0, 1]), reduction="none")
+        tensor([0.1698, 0.5514])
+        >>> F.cross_entropy(logits, torch.tensor([[1., 0., 0.], [0.5, 0.5, 0.]]))
+        tensor(0.6106)
+    """
     xd, td = input._data, target._data
     if (weight is None and size_average is None and reduce is None and xd.ndim == 2
             and td.ndim == 1 and xd.shape[0] == td.shape[0] and td.dtype == _INT64
@@ -150,8 +193,30 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     return loss
 
 
-def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
-             reduction="mean"):
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
+             size_average: bool | None = None, ignore_index: int = -100, reduce: bool | None = None,
+             reduction: str = "mean") -> Tensor:
+    """The negative log-likelihood loss of log-probabilities ``input`` at the classes ``target``.
+
+    The loss of row ``n`` is ``-w[y_n] * input[n, y_n]``; ``'mean'`` divides the sum by the total
+    weight of the rows not ignored. ``nll_loss(log_softmax(x, 1), y)`` is ``cross_entropy(x, y)``.
+
+    Args:
+        input (Tensor): log-probabilities, ``(C,)``, ``(N, C)`` or ``(N, C, d1, ...)``.
+        target (Tensor): int64 class indices, ``()``, ``(N,)`` or ``(N, d1, ...)``.
+        weight (Tensor, optional): a weight per class, ``(C,)``. Default: ``None``.
+        size_average, reduce (bool, optional): deprecated; they set ``reduction`` (with a
+            warning), as in PyTorch.
+        ignore_index (int, optional): a target value that contributes nothing. Default: ``-100``.
+        reduction (str, optional): ``'none'`` (a loss per element), ``'mean'`` or ``'sum'``.
+            Default: ``'mean'``.
+
+    Example::
+
+        >>> logits = torch.tensor([[2., 0., -1.], [0., 1., 0.]])
+        >>> F.nll_loss(F.log_softmax(logits, dim=1), torch.tensor([0, 1]))
+        tensor(0.3606)
+    """
     reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     rows, flat_target, none_shape = _class_targets(input, target)
@@ -447,7 +512,32 @@ def _weighted(unreduced, weight, input, reduction, mean_by_weight):
     raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
 
 
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+             reduce: bool | None = None, reduction: str = "mean",
+             weight: Tensor | None = None) -> Tensor:
+    """The mean squared error: ``(input - target) ** 2``, reduced.
+
+    ``input`` and ``target`` broadcast (a warning, as in PyTorch, when their shapes differ).
+    With ``weight`` (``input``'s shape), each squared error is multiplied by it and ``'mean'``
+    divides by ``weight.sum()``.
+
+    Args:
+        input (Tensor): the prediction.
+        target (Tensor): the target.
+        size_average, reduce (bool, optional): deprecated; they set ``reduction`` (with a
+            warning), as in PyTorch.
+        reduction (str, optional): ``'none'`` (a loss per element), ``'mean'`` or ``'sum'``.
+            Default: ``'mean'``.
+        weight (Tensor, optional): a weight per element. Default: ``None``.
+
+    Example::
+
+        >>> x, t = torch.tensor([1., 2., 3.]), torch.tensor([1., 0., 5.])
+        >>> F.mse_loss(x, t)
+        tensor(2.6667)
+        >>> F.mse_loss(x, t, reduction="none")
+        tensor([0., 4., 4.])
+    """
     _warn_size_mismatch(input, target)
     reduction = legacy_reduction(size_average, reduce, reduction)
     x, y = _regression_operands(input, target, "mse_cpu")
@@ -457,7 +547,26 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     return MseLoss.apply(x, y, reduction=reduction)
 
 
-def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+            reduce: bool | None = None, reduction: str = "mean",
+            weight: Tensor | None = None) -> Tensor:
+    """The mean absolute error: ``|input - target|``, reduced (gradient 0 where they are equal).
+
+    Args:
+        input (Tensor): the prediction.
+        target (Tensor): the target (broadcastable to ``input``).
+        size_average, reduce (bool, optional): deprecated; they set ``reduction`` (with a
+            warning), as in PyTorch.
+        reduction (str, optional): ``'none'`` (a loss per element), ``'mean'`` or ``'sum'``.
+            Default: ``'mean'``.
+        weight (Tensor, optional): a weight per element; ``'mean'`` then divides by its sum.
+            Default: ``None``.
+
+    Example::
+
+        >>> F.l1_loss(torch.tensor([1., 2., 3.]), torch.tensor([1., 0., 5.]))
+        tensor(1.3333)
+    """
     _warn_size_mismatch(input, target)
     reduction = legacy_reduction(size_average, reduce, reduction)
     x, y, dt = prepare_operands(input, target)
@@ -472,7 +581,27 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     return L1Loss.apply(x, y, reduction=reduction)
 
 
-def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+                   reduce: bool | None = None, reduction: str = "mean",
+                   beta: float = 1.0) -> Tensor:
+    """The smooth L1 loss: ``0.5 * d ** 2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 * beta``.
+
+    ``d = input - target``; ``beta=0`` is :func:`l1_loss`.
+
+    Args:
+        input (Tensor): the prediction.
+        target (Tensor): the target (broadcastable to ``input``).
+        size_average, reduce (bool, optional): deprecated; they set ``reduction`` (with a
+            warning), as in PyTorch.
+        reduction (str, optional): ``'none'`` (a loss per element), ``'mean'`` or ``'sum'``.
+            Default: ``'mean'``.
+        beta (float, optional): where the loss turns from quadratic to linear. Default: ``1.0``.
+
+    Example::
+
+        >>> F.smooth_l1_loss(torch.tensor([1., 2., 3.]), torch.tensor([1., 0., 5.]))
+        tensor(1.)
+    """
     _warn_size_mismatch(input, target)
     reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
@@ -484,7 +613,27 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return SmoothL1Loss.apply(x, y, reduction=reduction, beta=float(beta))
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
+    """The Huber loss: ``0.5 * d ** 2`` where ``|d| < delta``, else ``delta * (|d| - 0.5 * delta)``.
+
+    ``d = input - target``. It is ``delta`` times :func:`smooth_l1_loss` with ``beta=delta``.
+
+    Args:
+        input (Tensor): the prediction.
+        target (Tensor): the target (broadcastable to ``input``).
+        reduction (str, optional): ``'none'`` (a loss per element), ``'mean'`` or ``'sum'``.
+            Default: ``'mean'``.
+        delta (float, optional): where the loss turns from quadratic to linear; positive.
+            Default: ``1.0``.
+        weight (Tensor, optional): a weight per element (``'mean'`` still divides by the
+            element count, as PyTorch). Default: ``None``.
+
+    Example::
+
+        >>> F.huber_loss(torch.tensor([1., 2., 3.]), torch.tensor([1., 0., 5.]), delta=0.5)
+        tensor(0.5833)
+    """
     _warn_size_mismatch(input, target)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
@@ -519,8 +668,29 @@ def _check_expandable(weight, shape):
                 f"broadcastable to {list(shape)}")
 
 
-def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
-                         reduction="mean"):
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                         size_average: bool | None = None, reduce: bool | None = None,
+                         reduction: str = "mean") -> Tensor:
+    """The binary cross-entropy of probabilities ``input`` and targets ``target`` (both in [0, 1]).
+
+    ``-w * (y * log(x) + (1 - y) * log(1 - x))``, each log clamped at -100 as in PyTorch, so an
+    input of exactly 0 or 1 gives a finite loss. For scores rather than probabilities use
+    :func:`binary_cross_entropy_with_logits`, which is more accurate.
+
+    Args:
+        input (Tensor): probabilities.
+        target (Tensor): targets of ``input``'s shape and dtype.
+        weight (Tensor, optional): broadcastable to ``input``. Default: ``None``.
+        size_average, reduce (bool, optional): deprecated; they set ``reduction`` (with a
+            warning), as in PyTorch.
+        reduction (str, optional): ``'none'`` (a loss per element), ``'mean'`` or ``'sum'``.
+            Default: ``'mean'``.
+
+    Example::
+
+        >>> F.binary_cross_entropy(torch.tensor([0.9, 0.2]), torch.tensor([1., 0.]))
+        tensor(0.1643)
+    """
     reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if target.shape != input.shape:
@@ -547,8 +717,34 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                                     weight=_constant_array(weight, input.shape, input.dtype))
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
-                                     reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     size_average: bool | None = None, reduce: bool | None = None,
+                                     reduction: str = "mean",
+                                     pos_weight: Tensor | None = None) -> Tensor:
+    """The binary cross-entropy of ``sigmoid(input)`` and ``target``, computed stably from scores.
+
+    ``w * ((1 - y) * x + (1 + (p - 1) * y) * log(1 + exp(-x)))`` with ``p`` the ``pos_weight``
+    (1 when not given), which weighs the positive examples of each class.
+
+    Args:
+        input (Tensor): scores (logits).
+        target (Tensor): targets in [0, 1], of ``input``'s shape.
+        weight (Tensor, optional): broadcastable to ``input``. Default: ``None``.
+        size_average, reduce (bool, optional): deprecated; they set ``reduction`` (with a
+            warning), as in PyTorch.
+        reduction (str, optional): ``'none'`` (a loss per element), ``'mean'`` or ``'sum'``.
+            Default: ``'mean'``.
+        pos_weight (Tensor, optional): a weight of the positive examples per class, broadcast
+            over the last dimension. Default: ``None``.
+
+    Example::
+
+        >>> z, y = torch.tensor([2.2, -1.4]), torch.tensor([1., 0.])
+        >>> F.binary_cross_entropy_with_logits(z, y)
+        tensor(0.1628)
+        >>> F.binary_cross_entropy_with_logits(z, y, pos_weight=torch.tensor([2.]))
+        tensor(0.2153)
+    """
     reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if target.shape != input.shape:
@@ -567,7 +763,33 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         pos_weight=_constant_array(pos_weight, y.shape, dt))
 
 
-def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
+           reduce: bool | None = None, reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """The Kullback-Leibler divergence of ``target`` from ``input`` (log-probabilities).
+
+    Pointwise ``target * (log(target) - input)`` (0 where ``target`` is 0); with
+    ``log_target=True`` the target is given as log-probabilities too. ``'batchmean'`` divides
+    the sum by the batch size (the first dimension) and is the mathematical KL divergence;
+    ``'mean'`` divides by the element count and warns, as PyTorch.
+
+    Args:
+        input (Tensor): log-probabilities.
+        target (Tensor): probabilities (or log-probabilities), broadcastable to ``input``.
+        size_average, reduce (bool, optional): deprecated; they set ``reduction`` (with a
+            warning), as in PyTorch.
+        reduction (str, optional): ``'none'``, ``'batchmean'``, ``'sum'`` or ``'mean'``.
+            Default: ``'mean'``.
+        log_target (bool, optional): whether ``target`` holds log-probabilities. Default: ``False``.
+
+    Example::
+
+        >>> logp = F.log_softmax(torch.tensor([[1., 2., 3.]]), dim=1)
+        >>> q = torch.tensor([[0.2, 0.3, 0.5]])
+        >>> F.kl_div(logp, q, reduction="batchmean")
+        tensor(0.0780)
+        >>> F.kl_div(logp, q.log(), reduction="batchmean", log_target=True)
+        tensor(0.0780)
+    """
     if size_average is not None or reduce is not None:
         reduction = legacy_reduction(size_average, reduce, reduction)
     elif reduction == "mean":

@@ -1,11 +1,18 @@
 """Vector norms (torch.norm, Tensor.norm, linalg.vector_norm) and F.normalize."""
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 from .. import _dtype
 from .._tensor import _TYPE_NAMES
 from ..autograd.function import Function
 from ._util import cast, normalize_dim
 from .arith import clamp
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .._typing import DimsLike, DTypeLike
 
 
 class VectorNorm(Function):
@@ -82,7 +89,32 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, dtype=None):
     return VectorNorm.apply(x, ord=ord, dims=dims, keepdim=bool(keepdim))
 
 
-def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+def norm(input: Tensor, p: float | str = "fro", dim: DimsLike | None = None, keepdim: bool = False,
+         out: None = None, dtype: DTypeLike | None = None) -> Tensor:
+    """The vector ``p``-norm of ``input``, over all elements or over the dimension(s) ``dim``.
+
+    ``(sum |x| ** p) ** (1 / p)``; ``p=inf`` is ``max |x|``, ``p=-inf`` is ``min |x|``, ``p=0``
+    counts the non-zero elements. ``'fro'`` (the default) is the 2-norm of all the elements
+    taken together, whatever the shape. The nuclear norm (``p='nuc'``), matrix norms and
+    ``out=`` raise NotImplementedError. The gradient is 0 where the norm is 0.
+
+    Args:
+        input (Tensor): the input, of a floating dtype (or cast by ``dtype``).
+        p (float or str, optional): the order. Default: ``'fro'``.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: ``None``, all.
+        keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+        out (None): not supported.
+        dtype (hayabusa.dtype, optional): cast the input to this dtype first. Default: ``None``.
+
+    Example::
+
+        >>> torch.norm(torch.tensor([3., 4.]))
+        tensor(5.)
+        >>> torch.tensor([[3., -4.], [1., 1.]]).norm(p=1, dim=1)
+        tensor([7., 2.])
+        >>> torch.norm(torch.tensor([3., -4.]), p=float("inf"))
+        tensor(4.)
+    """
     if out is not None:
         raise NotImplementedError("norm(out=...) is not supported; use the returned tensor")
     if p == "nuc":
@@ -92,7 +124,23 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     return vector_norm(input, p, dim, keepdim, dtype)
 
 
-def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+def normalize(input: Tensor, p: float = 2.0, dim: DimsLike = 1, eps: float = 1e-12,
+              out: None = None) -> Tensor:
+    """Divides ``input`` by its ``p``-norm along ``dim``: ``input / max(norm, eps)``.
+
+    Args:
+        input (Tensor): the input, of a floating dtype.
+        p (float, optional): the order of the norm. Default: ``2.0``.
+        dim (int or tuple of ints, optional): the dimension(s) normalized. Default: ``1``.
+        eps (float, optional): the smallest divisor, to avoid dividing by zero. Default: ``1e-12``.
+        out (None): not supported.
+
+    Example::
+
+        >>> F.normalize(torch.tensor([[3., 4.], [0., 2.]]))
+        tensor([[0.6000, 0.8000],
+                [0.0000, 1.0000]])
+    """
     if out is not None:
         raise NotImplementedError("normalize(out=...) is not supported; use the returned tensor")
     return input / clamp(vector_norm(input, p, dim, keepdim=True), min=eps)

@@ -1,9 +1,18 @@
 """F.pad: constant padding (negative pads crop) in one node; reflect, replicate and circular
 padding as a gather of source indices per padded dim."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .. import _dtype
 from .._factories import arange
 from ..autograd.function import Function
 from .shape import getitem
+
+if TYPE_CHECKING:
+    from typing import Sequence
+
+    from .._tensor import Tensor
 
 _MODES = ("constant", "reflect", "replicate", "circular")
 
@@ -92,7 +101,42 @@ def _check_non_constant(x, mode, pad, pairs):
             raise RuntimeError("Padding value causes wrapping around more than once.")
 
 
-def pad(input, pad, mode="constant", value=None):
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
+        value: float | None = None) -> Tensor:
+    """Pads ``input``: ``pad`` lists (before, after) amounts from the last dimension backward.
+
+    ``pad=(left, right)`` pads the last dimension; ``(left, right, top, bottom)`` the last two,
+    and so on. Modes:
+
+    - ``'constant'``: fill with ``value`` (default 0), any number of dimensions; negative
+      amounts crop.
+    - ``'reflect'``: mirror about the edge, without repeating it (amounts smaller than the
+      dimension).
+    - ``'replicate'``: repeat the edge value.
+    - ``'circular'``: wrap around.
+
+    The non-constant modes pad the last 1, 2 or 3 dimensions of a (batched) 2-D to 5-D input,
+    as in PyTorch.
+
+    Args:
+        input (Tensor): the input.
+        pad (sequence of ints): an even number of amounts, at most ``2 * input.ndim``.
+        mode (str, optional): ``'constant'``, ``'reflect'``, ``'replicate'`` or ``'circular'``.
+            Default: ``'constant'``.
+        value (float, optional): the fill value of ``'constant'`` mode. Default: ``None`` (0).
+
+    Example::
+
+        >>> F.pad(torch.tensor([[1., 2.]]), (1, 2))
+        tensor([[0., 1., 2., 0., 0.]])
+        >>> x = torch.tensor([[[1., 2., 3.]]])
+        >>> F.pad(x, (2, 1), mode="reflect")
+        tensor([[[3., 2., 1., 2., 3., 2.]]])
+        >>> F.pad(x, (1, 1), mode="replicate")
+        tensor([[[1., 1., 2., 3., 3.]]])
+        >>> F.pad(x, (1, 1), mode="circular")
+        tensor([[[3., 1., 2., 3., 1.]]])
+    """
     if mode not in _MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     pairs = _pairs(pad, input.ndim)

@@ -1,12 +1,18 @@
 """Reductions: sum, mean, var, std, prod, max, min, argmax, argmin."""
+from __future__ import annotations
+
 import builtins
 import math
+from typing import TYPE_CHECKING
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
 from .arith import maximum, minimum, sqrt
 from ._util import cast, normalize_dim
+
+if TYPE_CHECKING:
+    from .._typing import DimsLike, DTypeLike
 
 
 def _dims(x, dim):
@@ -144,14 +150,61 @@ def _sum_dtype(x, dtype):
     return x.dtype if x.dtype.is_floating_point else _dtype.int64
 
 
-def sum(x, dim=None, keepdim=False, dtype=None):
+def sum(x: Tensor, dim: DimsLike | None = None, keepdim: bool = False,
+        dtype: DTypeLike | None = None) -> Tensor:
+    """Sums the elements of ``x``, over all of them or over the dimension(s) ``dim``.
+
+    Integer and bool inputs are summed in int64, as PyTorch.
+
+    Args:
+        x (Tensor): the input.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: ``None``, all.
+        keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+        dtype (hayabusa.dtype, optional): cast the input to this dtype first. Default: ``None``.
+
+    Returns:
+        Tensor: a 0-d tensor when reducing everything, else ``x``'s shape without the reduced
+        dims (with size-1 dims there when ``keepdim``).
+
+    Example::
+
+        >>> x = torch.tensor([[1., 2., 3.], [4., 5., 6.]])
+        >>> torch.sum(x)
+        tensor(21.)
+        >>> x.sum(dim=1)
+        tensor([ 6., 15.])
+        >>> x.sum(0, keepdim=True)
+        tensor([[5., 7., 9.]])
+        >>> torch.sum(torch.tensor([True, True, False]))
+        tensor(2)
+    """
     if dim is None and dtype is None and not keepdim and x._data.dtype.char in "fd":
         return Sum.apply(x, dims=tuple(range(x._data.ndim)), keepdim=False)
     x = cast(x, _sum_dtype(x, dtype))
     return Sum.apply(x, dims=_dims(x, dim), keepdim=keepdim)
 
 
-def mean(x, dim=None, keepdim=False, dtype=None):
+def mean(x: Tensor, dim: DimsLike | None = None, keepdim: bool = False,
+         dtype: DTypeLike | None = None) -> Tensor:
+    """The mean of the elements of ``x``, over all of them or over the dimension(s) ``dim``.
+
+    The input must be of a floating dtype (or be cast by ``dtype``), as in PyTorch; the mean of
+    no elements is NaN.
+
+    Args:
+        x (Tensor): the input.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: ``None``, all.
+        keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+        dtype (hayabusa.dtype, optional): cast the input to this dtype first. Default: ``None``.
+
+    Example::
+
+        >>> x = torch.tensor([[1., 2., 3.], [4., 5., 6.]])
+        >>> torch.mean(x)
+        tensor(3.5000)
+        >>> x.mean(dim=0)
+        tensor([2.5000, 3.5000, 4.5000])
+    """
     if dtype is not None:
         x = cast(x, _dtype.to_dtype(dtype))
     if not x.dtype.is_floating_point:
@@ -161,7 +214,28 @@ def mean(x, dim=None, keepdim=False, dtype=None):
     return Mean.apply(x, dims=_dims(x, dim), keepdim=keepdim)
 
 
-def var(x, dim=None, unbiased=None, keepdim=False, correction=None):
+def var(x: Tensor, dim: DimsLike | None = None, unbiased: bool | None = None, keepdim: bool = False,
+        correction: int | None = None) -> Tensor:
+    """The variance of the elements of ``x``: ``sum((x - mean) ** 2) / (N - correction)``.
+
+    ``correction`` defaults to 1 (Bessel's correction, the sample variance); ``correction=0`` is
+    the population variance. The legacy ``unbiased=False`` means ``correction=0``.
+
+    Args:
+        x (Tensor): the input, of a floating dtype.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: ``None``, all.
+        unbiased (bool, optional): legacy form of ``correction`` (True: 1, False: 0).
+        keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+        correction (int, optional): subtracted from the element count. Default: ``1``.
+
+    Example::
+
+        >>> x = torch.tensor([[1., 2., 3.], [4., 5., 6.]])
+        >>> torch.var(x, dim=1)
+        tensor([1., 1.])
+        >>> torch.var(x, dim=1, correction=0)
+        tensor([0.6667, 0.6667])
+    """
     if not x.dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     if correction is None:
@@ -169,11 +243,42 @@ def var(x, dim=None, unbiased=None, keepdim=False, correction=None):
     return Var.apply(x, dims=_dims(x, dim), correction=correction, keepdim=keepdim)
 
 
-def std(x, dim=None, unbiased=None, keepdim=False, correction=None):
+def std(x: Tensor, dim: DimsLike | None = None, unbiased: bool | None = None, keepdim: bool = False,
+        correction: int | None = None) -> Tensor:
+    """The standard deviation of the elements of ``x``: the square root of :func:`var`.
+
+    Args:
+        x (Tensor): the input, of a floating dtype.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: ``None``, all.
+        unbiased (bool, optional): legacy form of ``correction`` (True: 1, False: 0).
+        keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+        correction (int, optional): subtracted from the element count. Default: ``1``.
+
+    Example::
+
+        >>> torch.std(torch.tensor([[1., 2., 3.], [4., 5., 6.]]))
+        tensor(1.8708)
+    """
     return sqrt(var(x, dim, unbiased, keepdim, correction))
 
 
-def prod(x, dim=None, keepdim=False, dtype=None):
+def prod(x: Tensor, dim: DimsLike | None = None, keepdim: bool = False,
+         dtype: DTypeLike | None = None) -> Tensor:
+    """The product of the elements of ``x``, over all of them or over the dimension(s) ``dim``.
+
+    Integer and bool inputs multiply in int64. The gradient is exact where elements are zero.
+
+    Args:
+        x (Tensor): the input.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: ``None``, all.
+        keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+        dtype (hayabusa.dtype, optional): cast the input to this dtype first. Default: ``None``.
+
+    Example::
+
+        >>> torch.prod(torch.tensor([[1., 2., 3.], [4., 5., 6.]]), 1)
+        tensor([  6., 120.])
+    """
     x = cast(x, _sum_dtype(x, dtype))
     return Prod.apply(x, dims=_dims(x, dim), keepdim=keepdim)
 
@@ -214,15 +319,64 @@ def _max_min(x, dim, keepdim, find_min, name, other=None):
     return _ReturnTypes(values, _wrap(idx), name)
 
 
-def max(x, dim=None, keepdim=False):
+def max(x: Tensor, dim: int | Tensor | None = None, keepdim: bool = False) -> Tensor | _ReturnTypes:
+    """The maximum of ``x``: over all elements, or along ``dim`` with the positions.
+
+    ``max(x)`` returns a 0-d tensor; where several elements tie, the gradient is shared evenly
+    among them. ``max(x, dim)`` returns a named tuple ``(values, indices)``: the maximum of
+    each slice along ``dim`` and the (first) index where it is, the gradient going to that
+    element. ``max(x, other)`` with a tensor ``other`` is :func:`maximum`.
+
+    Args:
+        x (Tensor): the input.
+        dim (int or Tensor, optional): the dimension to reduce. Default: ``None``, all elements.
+        keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+
+    Example::
+
+        >>> x = torch.tensor([[1., 2., 3.], [4., 5., 6.]])
+        >>> torch.max(x)
+        tensor(6.)
+        >>> values, indices = torch.max(x, dim=1)
+        >>> values
+        tensor([3., 6.])
+        >>> indices
+        tensor([2, 2])
+    """
     return _max_min(x, dim, keepdim, False, "max")
 
 
-def min(x, dim=None, keepdim=False):
+def min(x: Tensor, dim: int | Tensor | None = None, keepdim: bool = False) -> Tensor | _ReturnTypes:
+    """The minimum of ``x``: over all elements, or along ``dim`` with the positions.
+
+    The forms and gradients are those of :func:`max`; ``min(x, other)`` is :func:`minimum`.
+
+    Args:
+        x (Tensor): the input.
+        dim (int or Tensor, optional): the dimension to reduce. Default: ``None``, all elements.
+        keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+
+    Example::
+
+        >>> torch.min(torch.tensor([[1., 2., 3.], [4., 5., 6.]]), dim=0).values
+        tensor([1., 2., 3.])
+    """
     return _max_min(x, dim, keepdim, True, "min")
 
 
-def amax(x, dim=(), keepdim=False):
+def amax(x: Tensor, dim: DimsLike = (), keepdim: bool = False) -> Tensor:
+    """The maximum of ``x`` over the dimension(s) ``dim`` (values only; ``()`` means all).
+
+    Args:
+        x (Tensor): the input.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: ``()``, all.
+        keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+
+    Example::
+
+        >>> torch.amax(torch.tensor([[1., 2., 3.], [4., 5., 6.]]), dim=0)
+        tensor([4., 5., 6.])
+    """
     dims = _dims(x, dim if dim != () else None)
     out = x
     for d in reversed(dims):
@@ -230,7 +384,19 @@ def amax(x, dim=(), keepdim=False):
     return out
 
 
-def amin(x, dim=(), keepdim=False):
+def amin(x: Tensor, dim: DimsLike = (), keepdim: bool = False) -> Tensor:
+    """The minimum of ``x`` over the dimension(s) ``dim`` (values only; ``()`` means all).
+
+    Args:
+        x (Tensor): the input.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: ``()``, all.
+        keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+
+    Example::
+
+        >>> torch.amin(torch.tensor([[1., 2., 3.], [4., 5., 6.]]), dim=(0, 1))
+        tensor(1.)
+    """
     dims = _dims(x, dim if dim != () else None)
     out = x
     for d in reversed(dims):
@@ -258,22 +424,75 @@ def _arg(x, dim, keepdim, find_min, name):
     return _wrap(be.asarray(idx))
 
 
-def argmax(x, dim=None, keepdim=False):
+def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """The index of the maximum of ``x`` (int64): in the flattened tensor, or along ``dim``.
+
+    Ties give the first index.
+
+    Args:
+        x (Tensor): the input.
+        dim (int, optional): the dimension to reduce. Default: ``None``, the flattened tensor.
+        keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+
+    Example::
+
+        >>> x = torch.tensor([[1., 2., 3.], [4., 5., 6.]])
+        >>> torch.argmax(x)
+        tensor(5)
+        >>> x.argmax(dim=1)
+        tensor([2, 2])
+    """
     return _arg(x, dim, keepdim, False, "argmax")
 
 
-def argmin(x, dim=None, keepdim=False):
+def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """The index of the minimum of ``x`` (int64): in the flattened tensor, or along ``dim``.
+
+    Args:
+        x (Tensor): the input.
+        dim (int, optional): the dimension to reduce. Default: ``None``, the flattened tensor.
+        keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+
+    Example::
+
+        >>> torch.argmin(torch.tensor([[1., 2., 3.], [4., 5., 6.]]), dim=0)
+        tensor([0, 0, 0])
+    """
     return _arg(x, dim, keepdim, True, "argmin")
 
 
-def all(x, dim=None, keepdim=False):
+def all(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Whether every element of ``x`` is non-zero (True): a bool tensor, overall or along ``dim``.
+
+    Args:
+        x (Tensor): the input, of any dtype.
+        dim (int, optional): the dimension to reduce. Default: ``None``, all elements.
+        keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+
+    Example::
+
+        >>> torch.all(torch.tensor([[1., 2.], [3., 4.]]) > 0)
+        tensor(True)
+    """
     be = x._backend
     axis = None if dim is None else normalize_dim(dim, x.ndim)
     return _wrap(be.asarray(be.logical_and.reduce(x._data.astype(bool), axis=axis, keepdims=keepdim)) if axis is not None
                  else be.asarray(x._data.astype(bool).all()))
 
 
-def any(x, dim=None, keepdim=False):
+def any(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Whether any element of ``x`` is non-zero (True): a bool tensor, overall or along ``dim``.
+
+    Args:
+        x (Tensor): the input, of any dtype.
+        dim (int, optional): the dimension to reduce. Default: ``None``, all elements.
+        keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+
+    Example::
+
+        >>> torch.any(torch.tensor([[1., 2., 3.], [4., 5., 6.]]) > 5, dim=1)
+        tensor([False,  True])
+    """
     be = x._backend
     axis = None if dim is None else normalize_dim(dim, x.ndim)
     return _wrap(be.asarray(be.logical_or.reduce(x._data.astype(bool), axis=axis, keepdims=keepdim)) if axis is not None

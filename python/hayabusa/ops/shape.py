@@ -3,12 +3,20 @@
 Views share their input's data and version counter, so an in-place change
 through one is seen, and guarded, through the other.
 """
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 from .._tensor import Tensor
 from ..autograd.function import Function
 from .. import _dtype
 from ._util import cast, normalize_dim, unbroadcast
+
+if TYPE_CHECKING:
+    from typing import Sequence
+
+    from .._typing import DimsLike
 
 
 def _share_version_if_view(out, x):
@@ -177,14 +185,50 @@ def _infer_shape(shape, numel):
     return tuple(shape)
 
 
-def reshape(x, *shape):
+def reshape(x: Tensor, *shape: int | Sequence[int]) -> Tensor:
+    """``x`` with a new shape of the same number of elements: a view when the memory allows it.
+
+    The shape is given as ints or one sequence; one entry may be -1, inferred from the rest.
+    A contiguous input gives a view that shares ``x``'s data (and its version counter), else a
+    copy, as in PyTorch.
+
+    Args:
+        x (Tensor): the input.
+        *shape (int or sequence of ints): the new shape.
+
+    Example::
+
+        >>> x = torch.arange(6)
+        >>> torch.reshape(x, (2, 3))
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+        >>> x.reshape(3, -1).shape
+        hayabusa.Size([3, 2])
+    """
     shape = _infer_shape(_shape_arg(shape), x.numel())
     if shape == x.shape:
         return _view_alias(x)
     return _share_version_if_view(Reshape.apply(x, shape=shape), x)
 
 
-def view(x, *shape):
+def view(x: Tensor, *shape: int | Sequence[int]) -> Tensor:
+    """A view of ``x`` with a new shape: it shares ``x``'s data, so writes to either show in both.
+
+    As :func:`reshape`, but never copies: a shape the memory layout cannot express raises
+    RuntimeError (use ``reshape``). ``view(dtype)`` is not supported (use ``.to(dtype)``).
+
+    Args:
+        x (Tensor): the input.
+        *shape (int or sequence of ints): the new shape; one entry may be -1.
+
+    Example::
+
+        >>> x = torch.arange(6)
+        >>> v = x.view(3, 2)
+        >>> v[0, 0] = 100
+        >>> x
+        tensor([100,   1,   2,   3,   4,   5])
+    """
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)):
         raise NotImplementedError("view(dtype) is not supported; use .to(dtype)")
     shape = _infer_shape(_shape_arg(shape), x.numel())
@@ -207,7 +251,21 @@ def _view_alias(x):
     return _share_version_if_view(Reshape.apply(x, shape=x.shape), x)
 
 
-def flatten(x, start_dim=0, end_dim=-1):
+def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Flattens dimensions ``start_dim`` to ``end_dim`` of ``x`` into one (a view where possible).
+
+    A 0-d input gives a 1-element 1-D tensor.
+
+    Args:
+        x (Tensor): the input.
+        start_dim (int, optional): the first dimension to flatten. Default: ``0``.
+        end_dim (int, optional): the last dimension to flatten. Default: ``-1``.
+
+    Example::
+
+        >>> torch.flatten(torch.ones(2, 3, 4), 1).shape
+        hayabusa.Size([2, 12])
+    """
     if x.ndim == 0:
         return reshape(x, 1)
     s = normalize_dim(start_dim, x.ndim)
@@ -218,7 +276,20 @@ def flatten(x, start_dim=0, end_dim=-1):
     return reshape(x, shape)
 
 
-def unflatten(x, dim, sizes):
+def unflatten(x: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
+    """Expands dimension ``dim`` of ``x`` into several dimensions of the given sizes.
+
+    Args:
+        x (Tensor): the input.
+        dim (int): the dimension to expand.
+        sizes (sequence of ints): the new sizes; their product is ``x.shape[dim]`` (one may be
+            -1, inferred).
+
+    Example::
+
+        >>> torch.unflatten(torch.ones(2, 12), 1, (3, 4)).shape
+        hayabusa.Size([2, 3, 4])
+    """
     d = normalize_dim(dim, x.ndim)
     sizes = tuple(sizes)
     if not sizes:
@@ -233,7 +304,18 @@ def unflatten(x, dim, sizes):
     return reshape(x, x.shape[:d] + inferred + x.shape[d + 1:])
 
 
-def permute(x, *dims):
+def permute(x: Tensor, *dims: int | Sequence[int]) -> Tensor:
+    """A view of ``x`` with its dimensions reordered: output dim ``i`` is input dim ``dims[i]``.
+
+    Args:
+        x (Tensor): the input.
+        *dims (int or sequence of ints): a permutation of ``range(x.ndim)``.
+
+    Example::
+
+        >>> torch.permute(torch.ones(2, 3, 4), (2, 0, 1)).shape
+        hayabusa.Size([4, 2, 3])
+    """
     dims = _shape_arg(dims)
     if len(dims) != x.ndim:
         raise RuntimeError(
@@ -248,7 +330,19 @@ def permute(x, *dims):
     return out
 
 
-def transpose(x, dim0, dim1):
+def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
+    """A view of ``x`` with dimensions ``dim0`` and ``dim1`` swapped.
+
+    Args:
+        x (Tensor): the input.
+        dim0 (int): the first dimension.
+        dim1 (int): the second dimension.
+
+    Example::
+
+        >>> torch.transpose(torch.ones(2, 3, 4), 0, 2).shape
+        hayabusa.Size([4, 3, 2])
+    """
     if x.ndim == 0:
         return _view_alias(x)
     d0, d1 = normalize_dim(dim0, x.ndim), normalize_dim(dim1, x.ndim)
@@ -257,23 +351,71 @@ def transpose(x, dim0, dim1):
     return permute(x, dims)
 
 
-def t(x):
+def t(x: Tensor) -> Tensor:
+    """The transpose of a matrix (a view); 0-D and 1-D inputs are returned as they are.
+
+    Args:
+        x (Tensor): a tensor of at most 2 dimensions.
+
+    Example::
+
+        >>> torch.t(torch.arange(6).reshape(2, 3))
+        tensor([[0, 3],
+                [1, 4],
+                [2, 5]])
+    """
     if x.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
     return transpose(x, 0, 1) if x.ndim == 2 else _view_alias(x)
 
 
-def T(x):
+def T(x: Tensor) -> Tensor:
+    """``x`` with all its dimensions reversed (a view), as the ``Tensor.T`` property.
+
+    PyTorch deprecates ``.T`` on tensors of other than 2 dimensions; hayabusa reverses the
+    dimensions without a warning.
+
+    Example::
+
+        >>> torch.arange(6).reshape(2, 3).T.shape
+        hayabusa.Size([3, 2])
+    """
     return permute(x, tuple(reversed(range(x.ndim))))
 
 
-def mT(x):
+def mT(x: Tensor) -> Tensor:
+    """``x`` with its last two dimensions swapped (a view), as the ``Tensor.mT`` property.
+
+    A batch of matrices stays a batch: ``(b, n, m)`` becomes ``(b, m, n)``.
+
+    Example::
+
+        >>> torch.ones(5, 2, 3).mT.shape
+        hayabusa.Size([5, 3, 2])
+    """
     if x.ndim < 2:
         raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
     return transpose(x, -2, -1)
 
 
-def squeeze(x, dim=None):
+def squeeze(x: Tensor, dim: DimsLike | None = None) -> Tensor:
+    """``x`` without its dimensions of size 1 (all of them, or those among ``dim``), as a view.
+
+    Dimensions in ``dim`` whose size is not 1 are left as they are.
+
+    Args:
+        x (Tensor): the input.
+        dim (int or tuple of ints, optional): the dimension(s) to remove. Default: ``None``,
+            every size-1 dimension.
+
+    Example::
+
+        >>> x = torch.ones(2, 1, 3, 1)
+        >>> torch.squeeze(x).shape
+        hayabusa.Size([2, 3])
+        >>> torch.squeeze(x, 1).shape
+        hayabusa.Size([2, 3, 1])
+    """
     if dim is None:
         shape = tuple(s for s in x.shape if s != 1)
     else:
@@ -283,12 +425,40 @@ def squeeze(x, dim=None):
     return reshape(x, shape)
 
 
-def unsqueeze(x, dim):
+def unsqueeze(x: Tensor, dim: int) -> Tensor:
+    """``x`` with a new dimension of size 1 inserted at position ``dim`` (a view).
+
+    Args:
+        x (Tensor): the input.
+        dim (int): where the new dimension goes, in ``[-x.ndim - 1, x.ndim]``.
+
+    Example::
+
+        >>> torch.unsqueeze(torch.ones(3), 0).shape
+        hayabusa.Size([1, 3])
+    """
     d = normalize_dim(dim, x.ndim + 1)
     return reshape(x, x.shape[:d] + (1,) + x.shape[d:])
 
 
-def expand(x, *sizes):
+def expand(x: Tensor, *sizes: int | Sequence[int]) -> Tensor:
+    """A view of ``x`` with its size-1 dimensions repeated to ``sizes``, without copying.
+
+    New leading dimensions may be added; -1 keeps a dimension's size. The gradient sums over
+    the repeated positions. Writing into an expanded view writes one element many times.
+
+    Args:
+        x (Tensor): the input.
+        *sizes (int or sequence of ints): the new shape.
+
+    Example::
+
+        >>> torch.tensor([1, 2, 3]).expand(2, 3)
+        tensor([[1, 2, 3],
+                [1, 2, 3]])
+        >>> torch.ones(3, 1).expand(-1, 4).shape
+        hayabusa.Size([3, 4])
+    """
     sizes = _shape_arg(sizes)
     if len(sizes) < x.ndim:
         raise RuntimeError(
@@ -316,17 +486,49 @@ def expand(x, *sizes):
     return out
 
 
-def expand_as(x, other):
+def expand_as(x: Tensor, other: Tensor) -> Tensor:
+    """``x.expand(other.shape)``: ``x`` repeated along its size-1 dimensions to ``other``'s shape.
+
+    Args:
+        x (Tensor): the input.
+        other (Tensor): the tensor whose shape to take.
+    """
     return expand(x, other.shape)
 
 
-def contiguous(x):
+def contiguous(x: Tensor) -> Tensor:
+    """``x`` itself if its memory is C-contiguous, else a contiguous copy (differentiable).
+
+    Args:
+        x (Tensor): the input.
+
+    Example::
+
+        >>> x = torch.ones(2, 3)
+        >>> x.contiguous() is x
+        True
+        >>> x.t().is_contiguous(), x.t().contiguous().is_contiguous()
+        (False, True)
+    """
     if x._data.flags.c_contiguous:
         return x
     return Contiguous.apply(x)
 
 
-def clone(x):
+def clone(x: Tensor) -> Tensor:
+    """A copy of ``x`` with its own memory; the gradient flows back to ``x``.
+
+    Args:
+        x (Tensor): the input.
+
+    Example::
+
+        >>> x = torch.tensor([1., 2.])
+        >>> y = x.clone()
+        >>> y[0] = 5.
+        >>> x
+        tensor([1., 2.])
+    """
     return Clone.apply(x)
 
 
@@ -340,7 +542,24 @@ def _check_cat_inputs(tensors, name):
             raise TypeError(f"{name}(): argument 'tensors' must be tuple of Tensors, but element {i} is {type(t).__name__}")
 
 
-def cat(tensors, dim=0):
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Concatenates tensors along an existing dimension ``dim``.
+
+    All tensors have the same number of dimensions and the same sizes except in ``dim``;
+    their dtypes promote to a common one. Empty 1-D tensors (shape ``(0,)``) are skipped, as in
+    PyTorch. ``concat`` and ``concatenate`` are aliases.
+
+    Args:
+        tensors (sequence of Tensors): the tensors, at least one.
+        dim (int, optional): the dimension to concatenate along. Default: ``0``.
+
+    Example::
+
+        >>> torch.cat([torch.tensor([1, 2]), torch.tensor([3])])
+        tensor([1, 2, 3])
+        >>> torch.cat([torch.ones(2, 3), torch.zeros(2, 1)], dim=1).shape
+        hayabusa.Size([2, 4])
+    """
     _check_cat_inputs(tensors, "cat")
     # PyTorch skips legacy empty 1-D tensors (shape (0,)) in cat
     parts = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or list(tensors[:1])
@@ -363,7 +582,19 @@ def cat(tensors, dim=0):
     return Cat.apply(*[cast(t, dt) for t in parts], dim=d)
 
 
-def stack(tensors, dim=0):
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Stacks tensors of one shape along a new dimension ``dim``.
+
+    Args:
+        tensors (sequence of Tensors): tensors of equal shape, at least one.
+        dim (int, optional): where the new dimension goes. Default: ``0``.
+
+    Example::
+
+        >>> torch.stack([torch.ones(2), torch.zeros(2)], dim=1)
+        tensor([[1., 0.],
+                [1., 0.]])
+    """
     _check_cat_inputs(tensors, "stack")
     ref = tensors[0]
     for i, t in enumerate(tensors):
@@ -383,7 +614,28 @@ def _slice_along(x, dim, start, stop):
     return x[index]
 
 
-def split(x, split_size_or_sections, dim=0):
+def split(x: Tensor, split_size_or_sections: int | Sequence[int],
+          dim: int = 0) -> tuple[Tensor, ...]:
+    """Splits ``x`` along ``dim`` into views: of ``split_size`` each, or of the listed sizes.
+
+    With an int, every piece has that size but the last, which may be smaller.
+
+    Args:
+        x (Tensor): the input.
+        split_size_or_sections (int or sequence of ints): the size of each piece, or the sizes
+            of the pieces (summing to ``x.shape[dim]``).
+        dim (int, optional): the dimension to split. Default: ``0``.
+
+    Returns:
+        tuple of Tensors
+
+    Example::
+
+        >>> torch.split(torch.arange(5), 2)
+        (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+        >>> torch.split(torch.arange(5), [1, 4])
+        (tensor([0]), tensor([1, 2, 3, 4]))
+    """
     d = normalize_dim(dim, x.ndim)
     n = x.shape[d]
     if isinstance(split_size_or_sections, int):
@@ -404,7 +656,21 @@ def split(x, split_size_or_sections, dim=0):
     return tuple(out)
 
 
-def chunk(x, chunks, dim=0):
+def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """Splits ``x`` along ``dim`` into ``chunks`` views of ``ceil(size / chunks)`` elements.
+
+    The last chunk may be smaller, and there may be fewer than ``chunks`` of them, as in PyTorch.
+
+    Args:
+        x (Tensor): the input.
+        chunks (int): the number of chunks wanted.
+        dim (int, optional): the dimension to split. Default: ``0``.
+
+    Example::
+
+        >>> torch.chunk(torch.arange(5), 2)
+        (tensor([0, 1, 2]), tensor([3, 4]))
+    """
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: %d" % chunks)
     d = normalize_dim(dim, x.ndim)
@@ -412,12 +678,42 @@ def chunk(x, chunks, dim=0):
     return split(x, size, d) if size else (x,) * 1
 
 
-def unbind(x, dim=0):
+def unbind(x: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    """The slices of ``x`` along ``dim``, as a tuple of views without that dimension.
+
+    Args:
+        x (Tensor): the input.
+        dim (int, optional): the dimension to remove. Default: ``0``.
+
+    Example::
+
+        >>> torch.unbind(torch.tensor([[1, 2], [3, 4]]))
+        (tensor([1, 2]), tensor([3, 4]))
+    """
     d = normalize_dim(dim, x.ndim)
     return tuple(x[(slice(None),) * d + (i,)] for i in range(x.shape[d]))
 
 
-def gather(x, dim, index):
+def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
+    """Picks values of ``x`` along ``dim`` at the positions in ``index``.
+
+    For a 2-D input and ``dim=1``: ``out[i][j] = x[i][index[i][j]]``. ``index`` has ``x``'s
+    number of dimensions and is no larger than ``x`` in the other dimensions; the output has
+    ``index``'s shape. The gradient is scattered back (summed where positions repeat).
+    PyTorch's ``sparse_grad`` argument is not supported.
+
+    Args:
+        x (Tensor): the source.
+        dim (int): the dimension to index along.
+        index (Tensor): int64 positions.
+
+    Example::
+
+        >>> x = torch.tensor([[1., 2.], [3., 4.]])
+        >>> torch.gather(x, 1, torch.tensor([[0, 0], [1, 0]]))
+        tensor([[1., 1.],
+                [4., 3.]])
+    """
     if index.dtype is not _dtype.int64:
         raise RuntimeError("gather(): Expected dtype int64 for index")
     d = normalize_dim(dim, x.ndim)

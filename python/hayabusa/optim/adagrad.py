@@ -1,13 +1,55 @@
 """Adagrad (lr_decay, initial_accumulator_value, weight decay, maximize): one fused kernel call per
 group and dtype."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .._factories import full_like
 from ._step import advance, call_closure, check_not_differentiable, new_step_counter
 from .optimizer import Optimizer
 
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+    from .optimizer import ParamsT
+
 
 class Adagrad(Optimizer):
-    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
-                 eps=1e-10, foreach=None, *, maximize=False, differentiable=False, fused=None):
+    """Adagrad, as ``torch.optim.Adagrad``: each element's step shrinks with its accumulated
+    squared gradients.
+
+    ``clr = lr / (1 + (t - 1) * lr_decay)``, ``sum += g ** 2``, ``p -= clr * g / (sqrt(sum) +
+    eps)``.
+
+    Args:
+        params (iterable): the parameters to optimize (``model.parameters()``), or dicts
+            defining parameter groups (each with ``'params'`` and its own options), or
+            ``(name, parameter)`` pairs (``model.named_parameters()``).
+        lr (float, optional): the learning rate. Default: ``1e-2``.
+        lr_decay (float, optional): the learning-rate decay. Default: ``0``.
+        weight_decay (float, optional): L2 penalty (added to the gradient). Default: ``0``.
+        initial_accumulator_value (float, optional): the starting value of ``sum``. Default: ``0``.
+        eps (float, optional): added to the denominator. Default: ``1e-10``.
+        maximize (bool, optional): maximize the objective instead of minimizing. Default: ``False``.
+        foreach, fused (optional): accepted for PyTorch's signature; every step
+            is one fused C call per group and dtype regardless.
+        differentiable (bool, optional): True raises NotImplementedError (steps run outside
+            autograd). Default: ``False``.
+
+    Example::
+
+        >>> model = nn.Linear(2, 1)
+        >>> optimizer = torch.optim.Adagrad(model.parameters(), lr=0.01)
+        >>> loss = model(torch.ones(4, 2)).pow(2).mean()
+        >>> optimizer.zero_grad()
+        >>> loss.backward()
+        >>> optimizer.step()
+    """
+
+    def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0,
+                 weight_decay: float = 0, initial_accumulator_value: float = 0, eps: float = 1e-10,
+                 foreach: bool | None = None, *, maximize: bool = False,
+                 differentiable: bool = False, fused: bool | None = None) -> None:
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= lr_decay:
@@ -34,7 +76,7 @@ class Adagrad(Optimizer):
         state["sum"] = full_like(p, initial_accumulator_value)
         return state
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = call_closure(closure)
         for group in self.param_groups:
             for params, grads in self._batches(group):

@@ -5,13 +5,21 @@
 epoch is passed. ``state_dict()`` holds the same keys as PyTorch's (every attribute but the
 optimizer), so a scheduler state saved by either loads in the other.
 """
+from __future__ import annotations
+
 import math
 import types
 import warnings
 from bisect import bisect_right
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from .optimizer import Optimizer
+
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable, Sequence
+
+    from .._tensor import Tensor
 
 __all__ = ["LRScheduler", "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR",
            "ExponentialLR", "PolynomialLR", "CosineAnnealingLR", "SequentialLR", "ChainedScheduler", "OneCycleLR",
@@ -55,12 +63,24 @@ def _note_optimizer_steps(optimizer):
 
 
 class LRScheduler:
-    """The base class: subclasses define ``get_lr()`` (and may define ``_get_closed_form_lr()``)."""
+    """Base class of the learning-rate schedulers, as ``torch.optim.lr_scheduler.LRScheduler``.
+
+    A scheduler sets ``param_group['lr']`` of its optimizer's groups: at construction (the
+    epoch-0 rate) and at every :meth:`step`, which you call after ``optimizer.step()``, once
+    per epoch (or per batch for schedules meant so). A plain ``step()`` computes PyTorch's
+    chainable form (from the current lr) and ``step(epoch)`` the closed form (from the initial
+    lr, with PyTorch's deprecation warning), so the floats agree with PyTorch's.
+    :meth:`state_dict` holds PyTorch's keys. Subclasses define :meth:`get_lr`.
+
+    Args:
+        optimizer (Optimizer): the optimizer.
+        last_epoch (int, optional): the last epoch's index, to resume. Default: ``-1``.
+    """
 
     _get_lr_called_within_step = False
     _is_initial = False
 
-    def __init__(self, optimizer, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         self.optimizer = optimizer
@@ -88,18 +108,21 @@ class LRScheduler:
         finally:
             self._is_initial = False
 
-    def state_dict(self):
-        """Every attribute but the optimizer."""
+    def state_dict(self) -> dict[str, Any]:
+        """The scheduler's state: every attribute but the optimizer (PyTorch's keys)."""
         return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restores the state from :meth:`state_dict` (hayabusa's or PyTorch's)."""
         self.__dict__.update(state_dict)
 
-    def get_last_lr(self):
+    def get_last_lr(self) -> list[float]:
         """The learning rates the last step() set, one per parameter group."""
         return self._last_lr
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
+        """The learning rates of the current epoch, one per group (called by :meth:`step`; to read
+        the rates, use :meth:`get_last_lr`)."""
         raise NotImplementedError(f"{type(self).__name__} does not implement get_lr()")
 
     def _warn_if_called_outside_step(self):
@@ -107,7 +130,15 @@ class LRScheduler:
             warnings.warn("To get the last learning rate computed by the scheduler, please use "
                           "`get_last_lr()`.", UserWarning, stacklevel=3)
 
-    def step(self, epoch=None):
+    def step(self, epoch: int | None = None) -> None:
+        """Advances the schedule one epoch (or to ``epoch``, deprecated) and sets the new rates.
+
+        Call it after ``optimizer.step()``; calling it first warns, as PyTorch.
+
+        Args:
+            epoch (int, optional): jump to this epoch, using the closed form (warns). Default:
+                ``None``.
+        """
         if self._step_count == 1:
             if not getattr(self.optimizer.step, "_wrapped_by_lr_sched", False):
                 warnings.warn(
@@ -158,13 +189,13 @@ class _LambdaStateDict(LRScheduler):
     """As torch: a lambda's state is saved only for callable objects (their __dict__), not for
     functions or lambdas (None)."""
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         state = {key: value for key, value in self.__dict__.items() if key not in ("optimizer", "lr_lambdas")}
         state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else fn.__dict__.copy()
                                for fn in self.lr_lambdas]
         return state
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         state = dict(state_dict)
         lr_lambdas = state.pop("lr_lambdas")
         self.__dict__.update(state)
@@ -174,22 +205,65 @@ class _LambdaStateDict(LRScheduler):
 
 
 class LambdaLR(_LambdaStateDict):
-    """lr = initial lr * lr_lambda(epoch), one function or one per group."""
+    """Sets each group's lr to its initial lr times ``lr_lambda(epoch)``.
 
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to set.
+        lr_lambda (callable or list of callables): ``epoch -> factor``, one for all groups or
+            one per group.
+        last_epoch (int, optional): the index of the last epoch, to resume a schedule (the
+            groups then need their ``'initial_lr'``). Default: ``-1``, a fresh start.
+
+    Example::
+
+        >>> optimizer = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1)
+        >>> scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: 1 / (epoch + 1))
+        >>> for epoch in range(3):
+        ...     optimizer.step()
+        ...     scheduler.step()
+        ...     print(round(scheduler.get_last_lr()[0], 6))
+        0.05
+        0.033333
+        0.025
+    """
+
+    def __init__(self, optimizer: Optimizer,
+                 lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
+                 last_epoch: int = -1) -> None:
         self.optimizer = optimizer
         self.lr_lambdas = _lambdas(optimizer, lr_lambda)
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         self._warn_if_called_outside_step()
         return [base_lr * fn(self.last_epoch) for fn, base_lr in zip(self.lr_lambdas, self.base_lrs)]
 
 
 class MultiplicativeLR(_LambdaStateDict):
-    """Multiplies the lr by lr_lambda(epoch) every epoch."""
+    """Multiplies each group's lr by ``lr_lambda(epoch)`` at every epoch after the first.
 
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to set.
+        lr_lambda (callable or list of callables): ``epoch -> factor``.
+        last_epoch (int, optional): the index of the last epoch, to resume a schedule (the
+            groups then need their ``'initial_lr'``). Default: ``-1``, a fresh start.
+
+    Example::
+
+        >>> optimizer = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1)
+        >>> scheduler = torch.optim.lr_scheduler.MultiplicativeLR(optimizer, lambda epoch: 0.9)
+        >>> for epoch in range(3):
+        ...     optimizer.step()
+        ...     scheduler.step()
+        ...     print(round(scheduler.get_last_lr()[0], 6))
+        0.09
+        0.081
+        0.0729
+    """
+
+    def __init__(self, optimizer: Optimizer,
+                 lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
+                 last_epoch: int = -1) -> None:
         self.optimizer = optimizer
         self.lr_lambdas = _lambdas(optimizer, lr_lambda)
         for fn in self.lr_lambdas:
@@ -197,7 +271,7 @@ class MultiplicativeLR(_LambdaStateDict):
                 raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         self._warn_if_called_outside_step()
         if self._is_initial:
             return _group_values(self.optimizer, "lr")
@@ -205,14 +279,36 @@ class MultiplicativeLR(_LambdaStateDict):
 
 
 class StepLR(LRScheduler):
-    """Multiplies the lr by gamma every step_size epochs."""
+    """Multiplies each group's lr by ``gamma`` every ``step_size`` epochs.
 
-    def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to set.
+        step_size (int): the period of the decay, in epochs.
+        gamma (float, optional): the factor. Default: ``0.1``.
+        last_epoch (int, optional): the index of the last epoch, to resume a schedule (the
+            groups then need their ``'initial_lr'``). Default: ``-1``, a fresh start.
+
+    Example::
+
+        >>> optimizer = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1)
+        >>> scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5)
+        >>> for epoch in range(4):
+        ...     optimizer.step()
+        ...     scheduler.step()
+        ...     print(round(scheduler.get_last_lr()[0], 6))
+        0.1
+        0.05
+        0.05
+        0.025
+    """
+
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
+                 last_epoch: int = -1) -> None:
         self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         self._warn_if_called_outside_step()
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return _group_values(self.optimizer, "lr")
@@ -223,19 +319,41 @@ class StepLR(LRScheduler):
 
 
 class MultiStepLR(LRScheduler):
-    """Multiplies the lr by gamma at each milestone (by gamma ** k for a milestone given k times)."""
+    """Multiplies each group's lr by ``gamma`` at each of the ``milestones`` epochs.
 
-    def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to set.
+        milestones (list of ints): the epochs (a milestone listed k times multiplies by
+            ``gamma ** k``).
+        gamma (float, optional): the factor. Default: ``0.1``.
+        last_epoch (int, optional): the index of the last epoch, to resume a schedule (the
+            groups then need their ``'initial_lr'``). Default: ``-1``, a fresh start.
+
+    Example::
+
+        >>> optimizer = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1)
+        >>> scheduler = torch.optim.lr_scheduler.MultiStepLR(optimizer, [1, 3], gamma=0.1)
+        >>> for epoch in range(3):
+        ...     optimizer.step()
+        ...     scheduler.step()
+        ...     print(round(scheduler.get_last_lr()[0], 6))
+        0.01
+        0.01
+        0.001
+    """
+
+    def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
+                 last_epoch: int = -1) -> None:
         self.milestones = Counter(milestones)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         super().load_state_dict(state_dict)
         # a checkpoint brings the Counter back as a plain dict
         self.milestones = Counter(self.milestones)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         self._warn_if_called_outside_step()
         if self.last_epoch not in self.milestones:
             return _group_values(self.optimizer, "lr")
@@ -248,16 +366,37 @@ class MultiStepLR(LRScheduler):
 
 
 class ConstantLR(LRScheduler):
-    """The lr times factor until epoch total_iters, then the lr itself."""
+    """Multiplies the lr by ``factor`` until epoch ``total_iters``, then restores it (a warm-up).
 
-    def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to set.
+        factor (float, optional): in [0, 1]. Default: ``1/3``.
+        total_iters (int, optional): the number of epochs with the lower rate. Default: ``5``.
+        last_epoch (int, optional): the index of the last epoch, to resume a schedule (the
+            groups then need their ``'initial_lr'``). Default: ``-1``, a fresh start.
+
+    Example::
+
+        >>> optimizer = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1)
+        >>> scheduler = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=0.5, total_iters=2)
+        >>> for epoch in range(3):
+        ...     optimizer.step()
+        ...     scheduler.step()
+        ...     print(round(scheduler.get_last_lr()[0], 6))
+        0.05
+        0.1
+        0.1
+    """
+
+    def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
+                 last_epoch: int = -1) -> None:
         if factor > 1.0 or factor < 0:
             raise ValueError("Constant multiplicative factor expected to be between 0 and 1.")
         self.factor = factor
         self.total_iters = total_iters
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         self._warn_if_called_outside_step()
         if self.last_epoch == 0:
             return [group["lr"] * self.factor for group in self.optimizer.param_groups]
@@ -271,9 +410,32 @@ class ConstantLR(LRScheduler):
 
 
 class LinearLR(LRScheduler):
-    """Scales the lr linearly from start_factor to end_factor over total_iters epochs."""
+    """Scales the lr by a factor going linearly from ``start_factor`` to ``end_factor`` over
+    ``total_iters`` epochs (a warm-up or a decay), then keeps it.
 
-    def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5, last_epoch=-1):
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to set.
+        start_factor (float, optional): in (0, 1]. Default: ``1/3``.
+        end_factor (float, optional): in [0, 1]. Default: ``1.0``.
+        total_iters (int, optional): the number of epochs. Default: ``5``.
+        last_epoch (int, optional): the index of the last epoch, to resume a schedule (the
+            groups then need their ``'initial_lr'``). Default: ``-1``, a fresh start.
+
+    Example::
+
+        >>> optimizer = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1)
+        >>> scheduler = torch.optim.lr_scheduler.LinearLR(optimizer, 0.25, total_iters=3)
+        >>> for epoch in range(3):
+        ...     optimizer.step()
+        ...     scheduler.step()
+        ...     print(round(scheduler.get_last_lr()[0], 6))
+        0.05
+        0.075
+        0.1
+    """
+
+    def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
+                 total_iters: int = 5, last_epoch: int = -1) -> None:
         if start_factor > 1.0 or start_factor <= 0:
             raise ValueError("Starting multiplicative factor expected to be greater than 0 and less or equal to 1.")
         if end_factor > 1.0 or end_factor < 0:
@@ -283,7 +445,7 @@ class LinearLR(LRScheduler):
         self.total_iters = total_iters
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         self._warn_if_called_outside_step()
         if self.last_epoch == 0:
             return [group["lr"] * self.start_factor for group in self.optimizer.param_groups]
@@ -300,13 +462,32 @@ class LinearLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """Multiplies the lr by gamma every epoch."""
+    """Multiplies each group's lr by ``gamma`` every epoch.
 
-    def __init__(self, optimizer, gamma, last_epoch=-1):
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to set.
+        gamma (float): the factor.
+        last_epoch (int, optional): the index of the last epoch, to resume a schedule (the
+            groups then need their ``'initial_lr'``). Default: ``-1``, a fresh start.
+
+    Example::
+
+        >>> optimizer = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1)
+        >>> scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.5)
+        >>> for epoch in range(3):
+        ...     optimizer.step()
+        ...     scheduler.step()
+        ...     print(round(scheduler.get_last_lr()[0], 6))
+        0.05
+        0.025
+        0.0125
+    """
+
+    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         self._warn_if_called_outside_step()
         # resuming (last_epoch >= 0) must not move the lr a step ahead at construction
         if self._is_initial:
@@ -318,14 +499,36 @@ class ExponentialLR(LRScheduler):
 
 
 class PolynomialLR(LRScheduler):
-    """Decays the lr to 0 over total_iters epochs as (1 - epoch / total_iters) ** power."""
+    """Decays the lr to 0 over ``total_iters`` epochs as ``(1 - epoch / total_iters) ** power``.
 
-    def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to set.
+        total_iters (int, optional): the number of epochs. Default: ``5``.
+        power (float, optional): the exponent. Default: ``1.0``.
+        last_epoch (int, optional): the index of the last epoch, to resume a schedule (the
+            groups then need their ``'initial_lr'``). Default: ``-1``, a fresh start.
+
+    Example::
+
+        >>> optimizer = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1)
+        >>> scheduler = torch.optim.lr_scheduler.PolynomialLR(optimizer, total_iters=4)
+        >>> for epoch in range(4):
+        ...     optimizer.step()
+        ...     scheduler.step()
+        ...     print(round(scheduler.get_last_lr()[0], 6))
+        0.075
+        0.05
+        0.025
+        0.0
+    """
+
+    def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0,
+                 last_epoch: int = -1) -> None:
         self.total_iters = total_iters
         self.power = power
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         self._warn_if_called_outside_step()
         if self._is_initial or self.last_epoch > self.total_iters:
             return _group_values(self.optimizer, "lr")
@@ -339,14 +542,38 @@ class PolynomialLR(LRScheduler):
 
 
 class CosineAnnealingLR(LRScheduler):
-    """Cosine annealing from the initial lr to eta_min over T_max epochs (and back, periodically)."""
+    """Anneals the lr from its initial value to ``eta_min`` along a half cosine over ``T_max``
+    epochs (and back up over the next ``T_max``, periodically): ``eta_min + (lr0 - eta_min) *
+    (1 + cos(pi * epoch / T_max)) / 2``.
 
-    def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to set.
+        T_max (int): the number of epochs of a half period.
+        eta_min (float, optional): the lowest lr. Default: ``0.0``.
+        last_epoch (int, optional): the index of the last epoch, to resume a schedule (the
+            groups then need their ``'initial_lr'``). Default: ``-1``, a fresh start.
+
+    Example::
+
+        >>> optimizer = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1)
+        >>> scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=4)
+        >>> for epoch in range(4):
+        ...     optimizer.step()
+        ...     scheduler.step()
+        ...     print(round(scheduler.get_last_lr()[0], 6))
+        0.085355
+        0.05
+        0.014645
+        0.0
+    """
+
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,
+                 last_epoch: int = -1) -> None:
         self.T_max = T_max
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         self._warn_if_called_outside_step()
         if self._is_initial:
             return _group_values(self.optimizer, "lr")
@@ -382,12 +609,12 @@ def _check_members(owner, schedulers, optimizer):
 class _Composite(LRScheduler):
     """State dicts of schedulers made of schedulers: their own state dicts under "_schedulers"."""
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         state = {key: value for key, value in self.__dict__.items() if key not in ("optimizer", "_schedulers")}
         state["_schedulers"] = [s.state_dict() for s in self._schedulers]
         return state
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         state = dict(state_dict)
         schedulers = state.pop("_schedulers")
         self.__dict__.update(state)
@@ -396,9 +623,32 @@ class _Composite(LRScheduler):
 
 
 class SequentialLR(_Composite):
-    """Runs schedulers one after another: schedulers[i] from epoch milestones[i - 1] on."""
+    """Runs schedulers one after another: ``schedulers[i]`` from epoch ``milestones[i - 1]`` on.
 
-    def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to set.
+        schedulers (list of LRSchedulers): made on ``optimizer``; not ReduceLROnPlateau.
+        milestones (list of ints): the epochs where the next scheduler takes over.
+        last_epoch (int, optional): Default: ``-1``.
+
+    Example::
+
+        >>> optimizer = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1)
+        >>> warmup = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.1, total_iters=2)
+        >>> decay = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.5)
+        >>> scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [warmup, decay], [2])
+        >>> for epoch in range(4):
+        ...     optimizer.step()
+        ...     scheduler.step()
+        ...     print(round(scheduler.get_last_lr()[0], 6))
+        0.055
+        0.1
+        0.05
+        0.025
+    """
+
+    def __init__(self, optimizer: Optimizer, schedulers: Sequence[LRScheduler],
+                 milestones: Sequence[int], last_epoch: int = -1) -> None:
         if len(schedulers) < 1:
             raise ValueError("SequentialLR expects at least one scheduler, but got no scheduler.")
         _check_members("SequentialLR", schedulers, optimizer)
@@ -425,7 +675,7 @@ class SequentialLR(_Composite):
         elif hasattr(scheduler, "last_epoch"):
             scheduler.last_epoch -= 1
 
-    def step(self):
+    def step(self) -> None:  # type: ignore[override]
         self.last_epoch += 1
         i = bisect_right(self._milestones, self.last_epoch)
         scheduler = self._schedulers[i]
@@ -437,9 +687,28 @@ class SequentialLR(_Composite):
 
 
 class ChainedScheduler(_Composite):
-    """Steps every scheduler at each step(): their changes to the lr compound."""
+    """Steps every one of ``schedulers`` at each :meth:`step`: their changes to the lr compound.
 
-    def __init__(self, schedulers, optimizer=None):
+    Args:
+        schedulers (sequence of LRSchedulers): on one optimizer; not ReduceLROnPlateau.
+        optimizer (Optimizer, optional): their optimizer. Default: the first one's.
+
+    Example::
+
+        >>> optimizer = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1)
+        >>> scheduler = torch.optim.lr_scheduler.ChainedScheduler([
+        ...     torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.9),
+        ...     torch.optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5)])
+        >>> for epoch in range(2):
+        ...     optimizer.step()
+        ...     scheduler.step()
+        ...     print(round(scheduler.get_last_lr()[0], 6))
+        0.09
+        0.0405
+    """
+
+    def __init__(self, schedulers: Sequence[LRScheduler],
+                 optimizer: Optimizer | None = None) -> None:
         if len(schedulers) < 1:
             raise ValueError("ChainedScheduler expects at least one scheduler to be chained, but got no scheduler.")
         optimizer = optimizer or schedulers[0].optimizer
@@ -448,20 +717,59 @@ class ChainedScheduler(_Composite):
         self.optimizer = optimizer
         self._last_lr = _group_values(schedulers[-1].optimizer, "lr")
 
-    def step(self):
+    def step(self) -> None:  # type: ignore[override]
         for scheduler in self._schedulers:
             scheduler.step()
         self._last_lr = _group_values(self._schedulers[-1].optimizer, "lr")
 
 
 class OneCycleLR(LRScheduler):
-    """The 1cycle policy: the lr rises from max_lr / div_factor to max_lr, then anneals to
-    initial_lr / final_div_factor (three_phase: back to the initial lr first), stepped once per
-    batch; momentum (SGD's, or Adam's beta1) cycles the other way when cycle_momentum."""
+    """The 1cycle policy: the lr rises from ``max_lr / div_factor`` to ``max_lr`` over the first
+    ``pct_start`` of the steps, then anneals to ``initial_lr / final_div_factor``
+    (``three_phase``: back to the initial lr first, then down). Step it once per batch.
+    With ``cycle_momentum``, the momentum (SGD's, or Adam's ``beta1``) cycles the other way,
+    between ``max_momentum`` and ``base_momentum``.
 
-    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
-                 anneal_strategy="cos", cycle_momentum=True, base_momentum=0.85, max_momentum=0.95,
-                 div_factor=25.0, final_div_factor=1e4, three_phase=False, last_epoch=-1):
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to set.
+        max_lr (float or list of floats): the peak lr (per group).
+        total_steps (int, optional): the number of steps; or give ``epochs`` and
+            ``steps_per_epoch``.
+        epochs (int, optional): the number of epochs.
+        steps_per_epoch (int, optional): the number of steps (batches) per epoch.
+        pct_start (float, optional): the fraction of the steps spent rising. Default: ``0.3``.
+        anneal_strategy (str, optional): ``'cos'`` or ``'linear'``. Default: ``'cos'``.
+        cycle_momentum (bool, optional): cycle the momentum too. Default: ``True``.
+        base_momentum (float or list, optional): the lowest momentum. Default: ``0.85``.
+        max_momentum (float or list, optional): the highest momentum. Default: ``0.95``.
+        div_factor (float, optional): ``initial_lr = max_lr / div_factor``. Default: ``25.0``.
+        final_div_factor (float, optional): ``min_lr = initial_lr / final_div_factor``.
+            Default: ``1e4``.
+        three_phase (bool, optional): use three phases (see above). Default: ``False``.
+        last_epoch (int, optional): the index of the last epoch, to resume a schedule (the
+            groups then need their ``'initial_lr'``). Default: ``-1``, a fresh start.
+
+    Example::
+
+        >>> optimizer = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1, momentum=0.9)
+        >>> scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=1.0, total_steps=10)
+        >>> lrs = [round(scheduler.get_last_lr()[0], 3)]
+        >>> for batch in range(9):
+        ...     optimizer.step()
+        ...     scheduler.step()
+        ...     lrs.append(round(scheduler.get_last_lr()[0], 3))
+        >>> lrs
+        [0.04, 0.52, 1.0, 0.95, 0.812, 0.611, 0.389, 0.188, 0.05, 0.0]
+    """
+
+    def __init__(self, optimizer: Optimizer, max_lr: float | list[float],
+                 total_steps: int | None = None, epochs: int | None = None,
+                 steps_per_epoch: int | None = None, pct_start: float = 0.3,
+                 anneal_strategy: str = "cos", cycle_momentum: bool = True,
+                 base_momentum: float | list[float] = 0.85,
+                 max_momentum: float | list[float] = 0.95, div_factor: float = 25.0,
+                 final_div_factor: float = 1e4, three_phase: bool = False,
+                 last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         self.optimizer = optimizer
@@ -527,7 +835,7 @@ class OneCycleLR(LRScheduler):
             return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
         return (end - start) * pct + start
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         self._warn_if_called_outside_step()
         step_num = self.last_epoch
         if step_num > self.total_steps:
@@ -555,11 +863,41 @@ class OneCycleLR(LRScheduler):
 
 
 class ReduceLROnPlateau(LRScheduler):
-    """Multiplies the lr by factor when a metric (passed to step()) has not improved for patience
-    epochs; then waits cooldown epochs."""
+    """Multiplies the lr by ``factor`` when a metric has stopped improving for ``patience``
+    epochs, then waits ``cooldown`` epochs before counting again.
 
-    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
-                 cooldown=0, min_lr=0, eps=1e-8):
+    Pass the metric (e.g. the validation loss) to :meth:`step`.
+
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to set.
+        mode (str, optional): ``'min'`` (the metric should fall) or ``'max'``. Default: ``'min'``.
+        factor (float, optional): the factor, below 1. Default: ``0.1``.
+        patience (int, optional): epochs without improvement tolerated. Default: ``10``.
+        threshold (float, optional): the smallest change that counts as improvement.
+            Default: ``1e-4``.
+        threshold_mode (str, optional): ``'rel'`` (relative to the best) or ``'abs'``.
+            Default: ``'rel'``.
+        cooldown (int, optional): epochs to wait after a reduction. Default: ``0``.
+        min_lr (float or list of floats, optional): the lowest lr (per group). Default: ``0``.
+        eps (float, optional): reductions smaller than this are skipped. Default: ``1e-8``.
+
+    Example::
+
+        >>> optimizer = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1)
+        >>> scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, patience=1)
+        >>> for epoch in range(4):
+        ...     optimizer.step()
+        ...     scheduler.step(1.0)  # the validation loss, which never improves
+        ...     print(round(scheduler.get_last_lr()[0], 6))
+        0.1
+        0.1
+        0.01
+        0.01
+    """
+
+    def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,
+                 patience: int = 10, threshold: float = 1e-4, threshold_mode: str = "rel",
+                 cooldown: int = 0, min_lr: float | list[float] = 0, eps: float = 1e-8) -> None:
         if factor >= 1.0:
             raise ValueError("Factor should be < 1.0.")
         self.factor = factor
@@ -587,7 +925,13 @@ class ReduceLROnPlateau(LRScheduler):
         self.cooldown_counter = 0
         self.num_bad_epochs = 0
 
-    def step(self, metrics, epoch=None):
+    def step(self, metrics: float | Tensor, epoch: int | None = None) -> None:
+        """Records this epoch's ``metrics`` and reduces the lr if it has not improved for too long.
+
+        Args:
+            metrics (float or 0-d Tensor): the monitored value, e.g. the validation loss.
+            epoch (int, optional): deprecated (warns). Default: ``None``.
+        """
         current = float(metrics)
         if epoch is None:
             epoch = self.last_epoch + 1
@@ -624,7 +968,8 @@ class ReduceLROnPlateau(LRScheduler):
                 group["lr"] = new_lr
 
     @property
-    def in_cooldown(self):
+    def in_cooldown(self) -> bool:
+        """Whether the scheduler is waiting out its cooldown after a reduction."""
         return self.cooldown_counter > 0
 
     def _is_better(self, a, best):
@@ -646,6 +991,6 @@ class ReduceLROnPlateau(LRScheduler):
         self.threshold = threshold
         self.threshold_mode = threshold_mode
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.__dict__.update(state_dict)
         self._init_is_better(mode=self.mode, threshold=self.threshold, threshold_mode=self.threshold_mode)

@@ -1,14 +1,55 @@
 """NAdam (momentum_decay, decoupled_weight_decay, maximize): one fused kernel call per group and
 dtype."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .._factories import zeros_like
 from ._step import advance, call_closure, check_not_differentiable, new_step_counter, scalar_state
 from .optimizer import Optimizer
 
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+    from .optimizer import ParamsT
+
 
 class NAdam(Optimizer):
-    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                 momentum_decay=4e-3, decoupled_weight_decay=False, *, foreach=None, maximize=False,
-                 capturable=False, differentiable=False):
+    """NAdam, as ``torch.optim.NAdam``: Adam with Nesterov momentum and a momentum schedule
+    ``mu_t = beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay))``.
+
+    Args:
+        params (iterable): the parameters to optimize (``model.parameters()``), or dicts
+            defining parameter groups (each with ``'params'`` and its own options), or
+            ``(name, parameter)`` pairs (``model.named_parameters()``).
+        lr (float, optional): the learning rate. Default: ``2e-3``.
+        betas (tuple of two floats, optional): the decay rates. Default: ``(0.9, 0.999)``.
+        eps (float, optional): added to the denominator. Default: ``1e-8``.
+        weight_decay (float, optional): L2 penalty (added to the gradient). Default: ``0``.
+        momentum_decay (float, optional): the schedule's decay. Default: ``4e-3``.
+        decoupled_weight_decay (bool, optional): decay the weights directly, as AdamW
+            (NAdamW). Default: ``False``.
+        maximize (bool, optional): maximize the objective instead of minimizing. Default: ``False``.
+        foreach, capturable (optional): accepted for PyTorch's signature; every step
+            is one fused C call per group and dtype regardless.
+        differentiable (bool, optional): True raises NotImplementedError (steps run outside
+            autograd). Default: ``False``.
+
+    Example::
+
+        >>> model = nn.Linear(2, 1)
+        >>> optimizer = torch.optim.NAdam(model.parameters())
+        >>> loss = model(torch.ones(4, 2)).pow(2).mean()
+        >>> optimizer.zero_grad()
+        >>> loss.backward()
+        >>> optimizer.step()
+    """
+
+    def __init__(self, params: ParamsT, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0, momentum_decay: float = 4e-3,
+                 decoupled_weight_decay: bool = False, *, foreach: bool | None = None,
+                 maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False) -> None:
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= eps:
@@ -28,7 +69,7 @@ class NAdam(Optimizer):
                                       maximize=maximize, foreach=foreach, capturable=capturable,
                                       differentiable=differentiable))
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = call_closure(closure)
         for group in self.param_groups:
             beta1, beta2 = group["betas"]

@@ -1,9 +1,18 @@
 """The Optimizer base: parameter groups, defaults, zero_grad, state_dict round trips."""
+from __future__ import annotations
+
 import copy
 import warnings
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from .._tensor import Tensor
+
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, Iterable, Tuple, Union
+
+    #: what an optimizer takes: tensors, parameter-group dicts, or (name, tensor) pairs
+    ParamsT = Union[Iterable[Tensor], Iterable[Dict[str, Any]], Iterable[Tuple[str, Tensor]]]
 
 
 def _cast_state(param, value, key=None):
@@ -28,9 +37,18 @@ required = _Required()
 
 
 class Optimizer:
-    """Holds parameter groups (dicts of params and options) and per-parameter state."""
+    """Base class of the optimizers, as ``torch.optim.Optimizer``.
 
-    def __init__(self, params, defaults):
+    It holds ``param_groups`` (a list of dicts: ``'params'`` and the group's options, which
+    default to the constructor's ``defaults``) and ``state`` (per-parameter state, e.g. Adam's
+    moving averages, keyed by the parameter tensor). Subclasses define :meth:`step`.
+
+    Args:
+        params (iterable): tensors, dicts defining parameter groups, or (name, tensor) pairs.
+        defaults (dict): the default options of a group.
+    """
+
+    def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
         self.state = defaultdict(dict)
         self.param_groups = []
@@ -45,7 +63,22 @@ class Optimizer:
         for g in groups:
             self.add_param_group(g)
 
-    def add_param_group(self, param_group):
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Adds a group of parameters with its own options (missing ones take the defaults).
+
+        Useful to train newly unfrozen layers: the parameters must not be in another group.
+
+        Args:
+            param_group (dict): ``{'params': [...], 'lr': ..., ...}``.
+
+        Example::
+
+            >>> a, b = nn.Linear(2, 2), nn.Linear(2, 1)
+            >>> optimizer = torch.optim.SGD(a.parameters(), lr=0.1)
+            >>> optimizer.add_param_group({"params": b.parameters(), "lr": 0.01})
+            >>> [group["lr"] for group in optimizer.param_groups]
+            [0.1, 0.01]
+        """
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
         params = param_group["params"]
@@ -87,7 +120,15 @@ class Optimizer:
                                  f"cannot add param group {named} to the optimizer")
         self.param_groups.append(group)
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Resets the gradients of the optimized parameters: to ``None`` (default), or to zeros.
+
+        Call it before each ``loss.backward()``, since backward adds to ``.grad``.
+
+        Args:
+            set_to_none (bool, optional): drop the ``.grad`` tensors instead of zeroing them.
+                Default: ``True``.
+        """
         for g in self.param_groups:
             for p in g["params"]:
                 if p._grad is None:
@@ -116,7 +157,22 @@ class Optimizer:
         for p in params:
             p._version[0] += 1
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
+        """The optimizer's state: ``{'state': {index: {...}}, 'param_groups': [...]}``.
+
+        Parameters are replaced by their index in the groups (in order), as in PyTorch, so the
+        layout is PyTorch's and state dicts load across the two. The state tensors are the live
+        ones (not copies); :func:`hayabusa.save` writes them out.
+
+        Example::
+
+            >>> w = nn.Parameter(torch.tensor([1., 2.]))
+            >>> optimizer = torch.optim.SGD([w], lr=0.1, momentum=0.9)
+            >>> (w * w).sum().backward()
+            >>> optimizer.step()
+            >>> optimizer.state_dict()["state"]
+            {0: {'momentum_buffer': tensor([2., 4.])}}
+        """
         index = {}
         groups = []
         for g in self.param_groups:
@@ -129,11 +185,16 @@ class Optimizer:
         state = {index[id(p)]: dict(s) for p, s in self.state.items() if id(p) in index}
         return {"state": state, "param_groups": groups}
 
-    def load_state_dict(self, state_dict):
-        """Loads a state_dict() (of this optimizer class, with the same group sizes): each saved
-        group replaces the current one's options; state tensors become copies in the parameter's
-        dtype, except the step counters, which keep theirs (as torch; torch would alias the
-        state dict's tensors where no cast is needed, hayabusa always copies)."""
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Loads a :meth:`state_dict` of an optimizer of this class with groups of the same sizes.
+
+        Each saved group replaces the current one's options; state tensors become copies in the
+        parameter's dtype, except the step counters, which keep theirs (as PyTorch; PyTorch
+        aliases the saved tensors where no cast is needed, hayabusa always copies).
+
+        Args:
+            state_dict (dict): from :meth:`state_dict` (hayabusa's or PyTorch's).
+        """
         groups = state_dict["param_groups"]
         if len(groups) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
@@ -160,7 +221,16 @@ class Optimizer:
         self.param_groups = new_groups
         self.state = state
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Performs one optimization step, updating the parameters that have a gradient in place.
+
+        Args:
+            closure (callable, optional): re-evaluates the model and returns the loss; called with
+                grad mode on before the update.
+
+        Returns:
+            the closure's loss, or ``None``.
+        """
         raise NotImplementedError(f"{type(self).__name__} does not implement step()")
 
     def __repr__(self):

@@ -1,14 +1,56 @@
 """RMSprop (alpha, eps, momentum, centered, weight decay, maximize): one fused kernel call per
 group and dtype."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .._factories import zeros_like
 from ._step import advance, call_closure, check_not_differentiable, new_step_counter
 from .optimizer import Optimizer
 
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+    from .optimizer import ParamsT
+
 
 class RMSprop(Optimizer):
-    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
-                 centered=False, capturable=False, foreach=None, maximize=False,
-                 differentiable=False):
+    """RMSprop, as ``torch.optim.RMSprop``: steps divided by a running RMS of the gradients.
+
+    ``v = alpha * v + (1 - alpha) * g ** 2``; centered, the running mean of ``g`` is subtracted
+    (``v - mean ** 2``); then ``p -= lr * g / (sqrt(v) + eps)``, through a momentum buffer when
+    ``momentum > 0``.
+
+    Args:
+        params (iterable): the parameters to optimize (``model.parameters()``), or dicts
+            defining parameter groups (each with ``'params'`` and its own options), or
+            ``(name, parameter)`` pairs (``model.named_parameters()``).
+        lr (float, optional): the learning rate. Default: ``1e-2``.
+        alpha (float, optional): the smoothing constant. Default: ``0.99``.
+        eps (float, optional): added to the denominator. Default: ``1e-8``.
+        weight_decay (float, optional): L2 penalty (added to the gradient). Default: ``0``.
+        momentum (float, optional): the momentum factor. Default: ``0``.
+        centered (bool, optional): normalize by the estimated variance. Default: ``False``.
+        maximize (bool, optional): maximize the objective instead of minimizing. Default: ``False``.
+        capturable, foreach (optional): accepted for PyTorch's signature; every step
+            is one fused C call per group and dtype regardless.
+        differentiable (bool, optional): True raises NotImplementedError (steps run outside
+            autograd). Default: ``False``.
+
+    Example::
+
+        >>> model = nn.Linear(2, 1)
+        >>> optimizer = torch.optim.RMSprop(model.parameters(), lr=0.01)
+        >>> loss = model(torch.ones(4, 2)).pow(2).mean()
+        >>> optimizer.zero_grad()
+        >>> loss.backward()
+        >>> optimizer.step()
+    """
+
+    def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False,
+                 capturable: bool = False, foreach: bool | None = None, maximize: bool = False,
+                 differentiable: bool = False) -> None:
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= eps:
@@ -25,7 +67,7 @@ class RMSprop(Optimizer):
                                       capturable=capturable, foreach=foreach, maximize=maximize,
                                       differentiable=differentiable))
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = call_closure(closure)
         for group in self.param_groups:
             momentum, centered = group["momentum"], group["centered"]

@@ -1,10 +1,16 @@
 """Containers: Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict."""
+from __future__ import annotations
+
 import operator
 from collections import OrderedDict, abc
+from typing import TYPE_CHECKING
 
 from ..._tensor import Tensor
 from ..parameter import Parameter
 from .module import Module
+
+if TYPE_CHECKING:
+    from typing import Any, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 
 
 def _abs_index(idx, size):
@@ -26,9 +32,32 @@ def _not_sequential(other):
 
 
 class Sequential(Module):
-    """Modules applied in order; indexable, sliceable, appendable."""
+    """A chain of modules: calling it feeds the input through each module in order.
 
-    def __init__(self, *args):
+    Build it from modules (named ``'0'``, ``'1'``, ...) or from an ``OrderedDict`` of named
+    modules. It can be indexed (``seq[0]``, ``seq[-1]``), sliced (a new Sequential), iterated,
+    changed (``append``, ``insert``, ``extend``, ``pop``, ``del seq[i]``), added (``+``) and
+    repeated (``*``).
+
+    Args:
+        *args (Module): the modules, or one OrderedDict of name to module.
+
+    Example::
+
+        >>> model = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 1))
+        >>> model(torch.ones(3, 2)).shape
+        hayabusa.Size([3, 1])
+        >>> model[0]
+        Linear(in_features=2, out_features=4, bias=True)
+        >>> model
+        Sequential(
+          (0): Linear(in_features=2, out_features=4, bias=True)
+          (1): ReLU()
+          (2): Linear(in_features=4, out_features=1, bias=True)
+        )
+    """
+
+    def __init__(self, *args: Module | OrderedDict[str, Module]) -> None:
         super().__init__()
         if len(args) == 1 and isinstance(args[0], OrderedDict):
             for name, m in args[0].items():
@@ -37,7 +66,7 @@ class Sequential(Module):
             for i, m in enumerate(args):
                 self.add_module(str(i), m)
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Any:
         for m in self._modules.values():
             input = m(input)
         return input
@@ -95,16 +124,19 @@ class Sequential(Module):
 
     __rmul__ = __mul__
 
-    def pop(self, key):
+    def pop(self, key: int) -> Module:
+        """Removes the module at index ``key`` and returns it."""
         v = self[key]
         del self[key]
         return v
 
-    def append(self, module):
+    def append(self, module: Module) -> Sequential:
+        """Adds ``module`` at the end; returns this Sequential."""
         self.add_module(str(len(self)), module)
         return self
 
-    def insert(self, index, module):
+    def insert(self, index: int, module: Module) -> Sequential:
+        """Inserts ``module`` before position ``index``; returns this Sequential."""
         if not isinstance(module, Module):
             raise AssertionError(f"module should be of type: {Module}")
         n = len(self._modules)
@@ -117,16 +149,39 @@ class Sequential(Module):
         self._modules[str(index)] = module
         return self
 
-    def extend(self, sequential):
+    def extend(self, sequential: Iterable[Module]) -> Sequential:
+        """Appends each module of ``sequential`` (any iterable of modules); returns this Sequential.
+
+        """
         for layer in sequential:
             self.append(layer)
         return self
 
 
 class ModuleList(Module):
-    """A list of modules, registered so their parameters are the owner's."""
+    """A list of modules, registered as the owner's children (so their parameters are found).
 
-    def __init__(self, modules=None):
+    It is not callable itself: iterate over it in ``forward``. It supports indexing, slicing,
+    ``len``, iteration, ``append``, ``extend``, ``insert``, ``pop``, ``del`` and ``+``.
+
+    Args:
+        modules (iterable of Modules, optional): the initial modules.
+
+    Example::
+
+        >>> layers = nn.ModuleList([nn.Linear(4, 4) for _ in range(3)])
+        >>> layers
+        ModuleList(
+          (0-2): 3 x Linear(in_features=4, out_features=4, bias=True)
+        )
+        >>> x = torch.ones(1, 4)
+        >>> for layer in layers:
+        ...     x = layer(x).relu()
+        >>> x.shape
+        hayabusa.Size([1, 4])
+    """
+
+    def __init__(self, modules: Iterable[Module] | None = None) -> None:
         super().__init__()
         if modules is not None:
             self += modules
@@ -182,21 +237,25 @@ class ModuleList(Module):
             lines.append(line.replace("\n", "\n  "))
         return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
 
-    def insert(self, index, module):
+    def insert(self, index: int, module: Module) -> None:
+        """Inserts ``module`` before position ``index``."""
         for i in range(len(self._modules), index, -1):
             self._modules[str(i)] = self._modules[str(i - 1)]
         self._modules[str(index)] = module
 
-    def append(self, module):
+    def append(self, module: Module) -> ModuleList:
+        """Adds ``module`` at the end; returns this ModuleList."""
         self.add_module(str(len(self)), module)
         return self
 
-    def pop(self, key):
+    def pop(self, key: int) -> Module:
+        """Removes the module at index ``key`` and returns it."""
         v = self[key]
         del self[key]
         return v
 
-    def extend(self, modules):
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Appends each module of ``modules``; returns this ModuleList."""
         if not isinstance(modules, abc.Iterable):
             raise TypeError("ModuleList.extend should be called with an iterable, but got "
                             + type(modules).__name__)
@@ -207,9 +266,25 @@ class ModuleList(Module):
 
 
 class ModuleDict(Module):
-    """An ordered dict of modules, registered so their parameters are the owner's."""
+    """An ordered dict of modules by name, registered as the owner's children.
 
-    def __init__(self, modules=None):
+    It supports ``d[name]``, ``d[name] = module``, ``del``, ``in``, ``len``, iteration over the
+    names, ``keys``, ``values``, ``items``, ``update``, ``pop`` and ``clear``.
+
+    Args:
+        modules (mapping or iterable of (str, Module) pairs, optional): the initial modules.
+
+    Example::
+
+        >>> acts = nn.ModuleDict({"relu": nn.ReLU(), "tanh": nn.Tanh()})
+        >>> acts["tanh"](torch.zeros(2))
+        tensor([0., 0.])
+        >>> list(acts.keys())
+        ['relu', 'tanh']
+    """
+
+    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None
+                 ) -> None:
         super().__init__()
         if modules is not None:
             self.update(modules)
@@ -232,24 +307,32 @@ class ModuleDict(Module):
     def __contains__(self, key):
         return key in self._modules
 
-    def clear(self):
+    def clear(self) -> None:
+        """Removes every module."""
         self._modules.clear()
 
-    def pop(self, key):
+    def pop(self, key: str) -> Module:
+        """Removes the module named ``key`` and returns it."""
         v = self[key]
         del self[key]
         return v
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
+        """The names, in order."""
         return self._modules.keys()
 
-    def items(self):
+    def items(self) -> ItemsView[str, Module]:
+        """The (name, module) pairs, in order."""
         return self._modules.items()
 
-    def values(self):
+    def values(self) -> ValuesView[Module]:
+        """The modules, in order."""
         return self._modules.values()
 
-    def update(self, modules):
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
+        """Adds (or replaces) the modules of a mapping or of an iterable of (name, module) pairs.
+
+        """
         if not isinstance(modules, abc.Iterable):
             raise TypeError("ModuleDict.update should be called with an iterable of key/value "
                             "pairs, but got " + type(modules).__name__)
@@ -277,9 +360,19 @@ def _describe_member(p, type_name):
 
 
 class ParameterList(Module):
-    """A list of parameters (tensors are wrapped in Parameter), registered on the owner."""
+    """A list of parameters, registered on the owner (tensors are wrapped in :class:`Parameter`).
 
-    def __init__(self, values=None):
+    Args:
+        values (iterable of Tensors, optional): the initial parameters.
+
+    Example::
+
+        >>> params = nn.ParameterList([torch.zeros(2), torch.ones(3)])
+        >>> [type(p).__name__ for p in params], len(list(params.parameters()))
+        (['Parameter', 'Parameter'], 2)
+    """
+
+    def __init__(self, values: Iterable[Tensor] | None = None) -> None:
         super().__init__()
         self._size = 0
         if values is not None:
@@ -311,12 +404,16 @@ class ParameterList(Module):
     def __dir__(self):
         return [k for k in super().__dir__() if not k.isdigit()]
 
-    def append(self, value):
+    def append(self, value: Tensor) -> ParameterList:
+        """Adds ``value`` (wrapped in a Parameter if a plain tensor) at the end; returns this list.
+
+        """
         self._size += 1
         self[self._size - 1] = value
         return self
 
-    def extend(self, values):
+    def extend(self, values: Iterable[Tensor]) -> ParameterList:
+        """Appends each of ``values``; returns this list."""
         if not isinstance(values, abc.Iterable) or isinstance(values, Tensor):
             raise TypeError("ParameterList.extend should be called with an iterable, but got "
                             + type(values).__name__)
@@ -324,7 +421,7 @@ class ParameterList(Module):
             self.append(value)
         return self
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return "\n".join(f"  ({k}): {_describe_member(p, lambda t: t.dtype)}"
                          for k, p in enumerate(self))
 
@@ -333,9 +430,26 @@ class ParameterList(Module):
 
 
 class ParameterDict(Module):
-    """A dict of parameters (tensors are wrapped in Parameter), registered on the owner."""
+    """A dict of parameters by name, registered on the owner (tensors are wrapped in Parameter).
 
-    def __init__(self, parameters=None):
+    It keeps insertion order and supports the dict methods (``keys``, ``values``, ``items``,
+    ``get``, ``pop``, ``popitem``, ``setdefault``, ``update``, ``copy``, ``clear``, ``fromkeys``,
+    ``|``). A plain dict given to the constructor or ``update`` is added in sorted key order,
+    as PyTorch.
+
+    Args:
+        parameters (mapping or iterable of (str, Tensor) pairs, optional): the initial parameters.
+
+    Example::
+
+        >>> pd = nn.ParameterDict({"w": torch.zeros(2, 3)})
+        >>> pd["b"] = torch.zeros(2)
+        >>> list(pd.keys()), type(pd["b"]).__name__
+        (['w', 'b'], 'Parameter')
+    """
+
+    def __init__(self,
+                 parameters: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None) -> None:
         super().__init__()
         self._keys = {}
         if parameters is not None:
@@ -373,43 +487,56 @@ class ParameterDict(Module):
     def __contains__(self, key):
         return key in self._keys
 
-    def copy(self):
+    def copy(self) -> ParameterDict:
+        """A new ParameterDict holding the same parameters (not copies of them)."""
         return ParameterDict(OrderedDict((k, self[k]) for k in self._keys))
 
-    def setdefault(self, key, default=None):
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        """The parameter ``key``, first setting it to ``default`` if it is absent."""
         if key not in self:
             self[key] = default
         return self[key]
 
-    def clear(self):
+    def clear(self) -> None:
+        """Removes every parameter."""
         for k in list(self._keys):
             del self[k]
 
-    def pop(self, key):
+    def pop(self, key: str) -> Any:
+        """Removes the parameter ``key`` and returns it."""
         v = self[key]
         del self[key]
         return v
 
-    def popitem(self):
+    def popitem(self) -> tuple[str, Any]:
+        """Removes the last-added parameter and returns ``(key, parameter)``."""
         k = next(reversed(self._keys))
         return k, self.pop(k)
 
-    def get(self, key, default=None):
+    def get(self, key: str, default: Any = None) -> Any:
+        """The parameter ``key``, or ``default`` if it is absent."""
         return self[key] if key in self else default
 
-    def fromkeys(self, keys, default=None):
+    def fromkeys(self, keys: Iterable[str], default: Any = None) -> ParameterDict:
+        """A new ParameterDict with each of ``keys`` set to ``default``."""
         return ParameterDict((k, default) for k in keys)
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
+        """The names, in order."""
         return self._keys.keys()
 
-    def items(self):
+    def items(self) -> Iterator[tuple[str, Any]]:
+        """The (name, parameter) pairs, in order."""
         return ((k, self[k]) for k in self._keys)
 
-    def values(self):
+    def values(self) -> Iterator[Any]:
+        """The parameters, in order."""
         return (self[k] for k in self._keys)
 
-    def update(self, parameters):
+    def update(self, parameters: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
+        """Adds (or replaces) the entries of a mapping (a plain dict in key order) or of pairs.
+
+        """
         if not isinstance(parameters, abc.Iterable):
             raise TypeError("ParametersDict.update should be called with an iterable of "
                             "key/value pairs, but got " + type(parameters).__name__)
@@ -429,7 +556,7 @@ class ParameterDict(Module):
                                      f"{len(p)}; 2 is required")
                 self[p[0]] = p[1]
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         # PyTorch names the type here (torch.FloatTensor), the dtype in ParameterList
         return "\n".join(f"  ({k}): {_describe_member(p, lambda t: t.type())}"
                          for k, p in self.items())

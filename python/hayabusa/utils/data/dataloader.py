@@ -1,14 +1,24 @@
 """DataLoader: batches from a dataset, in order or shuffled, collated into tensors."""
+from __future__ import annotations
+
 import collections.abc
 import copy
 import numbers
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..._tensor import Tensor, _wrap
 from .dataset import Subset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
+
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable, Sequence
+
+    from ..._random import Generator
+    from .dataset import Dataset
+    from .sampler import Sampler
 
 _NOT_COLLATABLE = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
 _STRING_OR_OBJECT = re.compile(r"[SaUO]")
@@ -19,11 +29,26 @@ def _numpy_to_tensor(array):
     return as_tensor(array)
 
 
-def default_collate(batch):
-    """Stacks a list of samples into a batch, as torch's default_collate: tensors and numpy arrays
-    into one tensor (a new first dimension), numpy scalars and Python numbers into 1-D tensors
-    (int64 for ints, float64 for floats, bool for bools), strings into a list, and dicts, tuples,
-    lists and namedtuples element by element (a tuple of fields becomes a list of batches)."""
+def default_collate(batch: Sequence[Any]) -> Any:
+    """Merges a list of samples into a batch, as ``torch.utils.data.default_collate``.
+
+    Tensors and numpy arrays are stacked into one tensor with a new first dimension; Python
+    ints become an int64 tensor, floats a float64 tensor, bools a bool tensor, numpy scalars a
+    tensor of their dtype; strings stay a list; dicts, tuples, lists and namedtuples are
+    collated field by field (a tuple of fields becomes a list of batches).
+
+    Args:
+        batch (list): the samples.
+
+    Example::
+
+        >>> from hayabusa.utils.data import default_collate
+        >>> default_collate([(1, 2.0), (3, 4.0)])
+        [tensor([1, 3]), tensor([2., 4.], dtype=hayabusa.float64)]
+        >>> default_collate([{"x": torch.tensor([1., 2.])}, {"x": torch.tensor([3., 4.])}])
+        {'x': tensor([[1., 2.],
+                [3., 4.]])}
+    """
     from ... import _dtype, _factories
     from ...ops.shape import stack
     first = batch[0]
@@ -77,9 +102,19 @@ def default_collate(batch):
     raise TypeError(_NOT_COLLATABLE.format(type(first)))
 
 
-def default_convert(data):
-    """What a DataLoader with batch_size=None gives per sample: numpy arrays and scalars become
-    tensors, containers are converted element by element, the rest is left as is."""
+def default_convert(data: Any) -> Any:
+    """Converts one sample the way a DataLoader with ``batch_size=None`` does, without batching.
+
+    numpy arrays and scalars become tensors (sharing memory where possible), containers are
+    converted element by element (tuples become lists, as PyTorch), the rest is left as is.
+
+    Example::
+
+        >>> from hayabusa.utils.data import default_convert
+        >>> import numpy as np
+        >>> default_convert(np.array([1, 2]))
+        tensor([1, 2])
+    """
     if isinstance(data, Tensor):
         return data
     if isinstance(data, np.ndarray):
@@ -146,21 +181,60 @@ def _gather(tensors, rows):
 
 
 class DataLoader:
-    """Iterates over a dataset in batches.
+    """Iterates over a dataset in batches, as ``torch.utils.data.DataLoader``.
 
-    batch_size (None: one sample at a time, converted but not collated), shuffle (a new random order
-    each epoch from ``generator``, or the global generator), sampler / batch_sampler (your own order),
-    drop_last, collate_fn. ``len(loader)`` is the number of batches. num_workers, pin_memory,
-    timeout, worker_init_fn, prefetch_factor and persistent_workers are checked as torch checks
-    them, and loading happens in this process: the batches are the same, in the same order.
+    Each batch is ``collate_fn`` of ``batch_size`` samples (default: :func:`default_collate`,
+    which stacks them into tensors). ``shuffle=True`` visits the samples in a new random order
+    each epoch, drawn from ``generator`` (or the global generator). ``len(loader)`` is the
+    number of batches.
 
-    Over in-memory tensors (a TensorDataset, or Subsets of one as random_split makes) with the
-    default collate_fn, a batch is one fancy index per tensor instead of a stack of samples."""
+    Loading happens in the calling process: ``num_workers``, ``pin_memory``, ``timeout``,
+    ``worker_init_fn``, ``prefetch_factor`` and ``persistent_workers`` are checked as PyTorch
+    checks them but start no workers (the batches are the same, in the same order). Over
+    in-memory tensors (a :class:`TensorDataset`, or Subsets of one, as :func:`random_split`
+    makes) with the default collation, a batch is one indexing operation per tensor.
 
-    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None,
-                 num_workers=0, collate_fn=None, pin_memory=False, drop_last=False, timeout=0,
-                 worker_init_fn=None, multiprocessing_context=None, generator=None, *, prefetch_factor=None,
-                 persistent_workers=False, pin_memory_device="", in_order=True):
+    Args:
+        dataset (Dataset): the samples.
+        batch_size (int, optional): samples per batch; ``None`` yields single samples,
+            converted by :func:`default_convert` but not batched. Default: ``1``.
+        shuffle (bool, optional): reshuffle every epoch. Default: ``False``.
+        sampler (Sampler or iterable, optional): the order of the indices (exclusive with
+            ``shuffle``).
+        batch_sampler (Sampler or iterable, optional): yields lists of indices, one per batch
+            (exclusive with ``batch_size``, ``shuffle``, ``sampler`` and ``drop_last``).
+        num_workers (int, optional): accepted and checked; loading is in-process. Default: ``0``.
+        collate_fn (callable, optional): merges a list of samples into a batch.
+        pin_memory (bool, optional): accepted; no effect on the CPU. Default: ``False``.
+        drop_last (bool, optional): drop the last batch if it is smaller. Default: ``False``.
+        timeout, worker_init_fn, multiprocessing_context, prefetch_factor, persistent_workers,
+            pin_memory_device, in_order: accepted for PyTorch's signature.
+        generator (hayabusa.Generator, optional): the generator for ``shuffle``.
+
+    Example::
+
+        >>> from hayabusa.utils.data import DataLoader, TensorDataset
+        >>> x, y = torch.arange(10.).reshape(5, 2), torch.arange(5)
+        >>> loader = DataLoader(TensorDataset(x, y), batch_size=2)
+        >>> len(loader)
+        3
+        >>> [yb.tolist() for xb, yb in loader]
+        [[0, 1], [2, 3], [4]]
+        >>> loader = DataLoader(TensorDataset(x, y), batch_size=2, shuffle=True,
+        ...                     generator=torch.Generator().manual_seed(0))
+        >>> sorted(v for xb, yb in loader for v in yb.tolist())
+        [0, 1, 2, 3, 4]
+    """
+
+    def __init__(self, dataset: Dataset | Any, batch_size: int | None = 1,
+                 shuffle: bool | None = None, sampler: Sampler | Iterable[int] | None = None,
+                 batch_sampler: Sampler | Iterable[list[int]] | None = None, num_workers: int = 0,
+                 collate_fn: Callable[[list[Any]], Any] | None = None, pin_memory: bool = False,
+                 drop_last: bool = False, timeout: float = 0,
+                 worker_init_fn: Callable[[int], None] | None = None,
+                 multiprocessing_context: Any = None, generator: Generator | None = None, *,
+                 prefetch_factor: int | None = None, persistent_workers: bool = False,
+                 pin_memory_device: str = "", in_order: bool = True) -> None:
         if num_workers < 0:
             raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable "
                              "multiprocessing.")

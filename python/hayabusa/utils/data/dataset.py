@@ -1,13 +1,40 @@
 """Datasets: Dataset, TensorDataset, Subset, ConcatDataset, random_split."""
+from __future__ import annotations
+
 import bisect
 import math
 import warnings
+from typing import TYPE_CHECKING
 
 from ..._tensor import Tensor
 
+if TYPE_CHECKING:
+    from typing import Iterable, Sequence
+
+    from ..._random import Generator
+
 
 class Dataset:
-    """A map-style dataset: ``__getitem__(i)`` and ``__len__``."""
+    """A map-style dataset, as ``torch.utils.data.Dataset``: subclasses define
+    ``__getitem__(index)`` (one sample) and ``__len__``.
+
+    A subclass may also define ``__getitems__(indices)`` to return a whole batch of samples at
+    once; the DataLoader then uses it. ``a + b`` concatenates two datasets.
+
+    Example::
+
+        >>> from hayabusa.utils.data import DataLoader, Dataset
+        >>> class Squares(Dataset):
+        ...     def __len__(self):
+        ...         return 4
+        ...
+        ...     def __getitem__(self, i):
+        ...         return torch.tensor([float(i)]), i * i
+        >>> for x, y in DataLoader(Squares(), batch_size=2):
+        ...     print(x.shape, y)
+        hayabusa.Size([2, 1]) tensor([0, 1])
+        hayabusa.Size([2, 1]) tensor([4, 9])
+    """
 
     def __getitem__(self, index):
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
@@ -17,9 +44,24 @@ class Dataset:
 
 
 class TensorDataset(Dataset):
-    """Sample i is the tuple of each tensor's row i (all tensors share their first dimension)."""
+    """A dataset of tensors of one first size: sample ``i`` is ``tuple(t[i] for t in tensors)``.
 
-    def __init__(self, *tensors):
+    Over a TensorDataset (or Subsets of one), the DataLoader with the default collation gathers
+    each batch with one indexing operation per tensor instead of stacking samples one by one.
+
+    Args:
+        *tensors (Tensor): at least one, all of the same first size.
+
+    Example::
+
+        >>> from hayabusa.utils.data import TensorDataset
+        >>> x, y = torch.arange(10.).reshape(5, 2), torch.arange(5)
+        >>> ds = TensorDataset(x, y)
+        >>> len(ds), ds[1]
+        (5, (tensor([2., 3.]), tensor(1)))
+    """
+
+    def __init__(self, *tensors: Tensor) -> None:
         if not tensors:
             raise IndexError("TensorDataset needs at least one tensor")
         for t in tensors:
@@ -39,9 +81,22 @@ class TensorDataset(Dataset):
 
 
 class Subset(Dataset):
-    """The dataset's samples at the given indices."""
+    """The samples of ``dataset`` at ``indices``, in that order (what :func:`random_split` returns).
 
-    def __init__(self, dataset, indices):
+    Args:
+        dataset (Dataset): the whole dataset.
+        indices (sequence of ints): the indices of the samples to keep.
+
+    Example::
+
+        >>> from hayabusa.utils.data import Subset, TensorDataset
+        >>> ds = TensorDataset(torch.arange(5))
+        >>> sub = Subset(ds, [4, 0])
+        >>> len(sub), sub[0]
+        (2, (tensor(4),))
+    """
+
+    def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
         self.dataset, self.indices = dataset, indices
 
     def __getitem__(self, idx):
@@ -60,9 +115,21 @@ class Subset(Dataset):
 
 
 class ConcatDataset(Dataset):
-    """The datasets one after another."""
+    """Datasets one after another, as one dataset.
 
-    def __init__(self, datasets):
+    Args:
+        datasets (iterable of Datasets): at least one, each with a length.
+
+    Example::
+
+        >>> from hayabusa.utils.data import ConcatDataset, TensorDataset
+        >>> ds = TensorDataset(torch.arange(5))
+        >>> both = ConcatDataset([ds, ds])
+        >>> len(both), both[7]
+        (10, (tensor(2),))
+    """
+
+    def __init__(self, datasets: Iterable[Dataset]) -> None:
         self.datasets = list(datasets)
         if not self.datasets:
             raise AssertionError("datasets should not be an empty iterable")
@@ -85,9 +152,27 @@ class ConcatDataset(Dataset):
         return self.datasets[d][idx - start]
 
 
-def random_split(dataset, lengths, generator=None):
-    """Random non-overlapping Subsets of the given lengths, or of fractions of the dataset that sum
-    to 1 (the remainder dealt round-robin), drawn from ``generator`` (or the global generator)."""
+def random_split(dataset: Dataset, lengths: Sequence[int | float],
+                 generator: Generator | None = None) -> list[Subset]:
+    """Splits ``dataset`` at random into non-overlapping :class:`Subset` s of the given lengths.
+
+    ``lengths`` are counts summing to ``len(dataset)``, or fractions summing to 1 (each
+    ``floor(n * fraction)``, the remainder dealt one by one from the first), as PyTorch.
+
+    Args:
+        dataset (Dataset): the dataset.
+        lengths (sequence of ints or floats): the sizes or fractions of the splits.
+        generator (hayabusa.Generator, optional): the generator for the permutation. Default:
+            the global one.
+
+    Example::
+
+        >>> from hayabusa.utils.data import TensorDataset, random_split
+        >>> ds = TensorDataset(torch.arange(10))
+        >>> train, val = random_split(ds, [0.8, 0.2], generator=torch.Generator().manual_seed(0))
+        >>> len(train), len(val)
+        (8, 2)
+    """
     from ..._factories import randperm
     n = len(dataset)
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:

@@ -4,13 +4,25 @@ The built-in samplers also give a whole epoch's order as one numpy array (``_epo
 the DataLoader slices into batches when the dataset is in-memory tensors, instead of collecting
 indices one by one.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from typing import Iterable, Sequence, Sized
+
+    from ..._random import Generator
 
 
 class Sampler:
-    """The base class: subclasses define ``__iter__`` (over indices) and usually ``__len__``."""
+    """Base class of samplers: iterables over dataset indices that a DataLoader visits in order.
 
-    def __init__(self, data_source=None):
+    Subclasses define ``__iter__`` (and usually ``__len__``).
+    """
+
+    def __init__(self, data_source: Sized | None = None) -> None:
         pass
 
     def __iter__(self):
@@ -18,9 +30,19 @@ class Sampler:
 
 
 class SequentialSampler(Sampler):
-    """0, 1, ..., len(data_source) - 1."""
+    """The indices ``0, 1, ..., len(data_source) - 1``, in order.
 
-    def __init__(self, data_source):
+    Args:
+        data_source (Dataset): the dataset (anything with a length).
+
+    Example::
+
+        >>> from hayabusa.utils.data import SequentialSampler
+        >>> list(SequentialSampler(range(3)))
+        [0, 1, 2]
+    """
+
+    def __init__(self, data_source: Sized) -> None:
         self.data_source = data_source
 
     def _epoch_indices(self):
@@ -39,10 +61,27 @@ def _permutation(n, generator):
 
 
 class RandomSampler(Sampler):
-    """A random order each epoch, drawn from ``generator`` (or the global generator): a permutation
-    (repeated if num_samples > len), or num_samples draws with replacement."""
+    """The indices in a new random order each epoch: a permutation (repeated if ``num_samples``
+    exceeds the length), or ``num_samples`` draws with replacement.
 
-    def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
+    Args:
+        data_source (Dataset): the dataset.
+        replacement (bool, optional): draw with replacement. Default: ``False``.
+        num_samples (int, optional): how many indices per epoch. Default: ``len(data_source)``.
+        generator (hayabusa.Generator, optional): the generator for the order. Default: the
+            global one.
+
+    Example::
+
+        >>> from hayabusa.utils.data import RandomSampler
+        >>> sorted(RandomSampler(range(4)))
+        [0, 1, 2, 3]
+        >>> len(RandomSampler(range(4), replacement=True, num_samples=10))
+        10
+    """
+
+    def __init__(self, data_source: Sized, replacement: bool = False,
+                 num_samples: int | None = None, generator: Generator | None = None) -> None:
         self.data_source = data_source
         self.replacement = replacement
         self._num_samples = num_samples
@@ -53,7 +92,8 @@ class RandomSampler(Sampler):
             raise ValueError(f"num_samples should be a positive integer value, but got num_samples={self.num_samples}")
 
     @property
-    def num_samples(self):
+    def num_samples(self) -> int:
+        """The number of indices per epoch."""
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def _epoch_indices(self):
@@ -74,9 +114,21 @@ class RandomSampler(Sampler):
 
 
 class SubsetRandomSampler(Sampler):
-    """The given indices, in a random order each epoch."""
+    """The given indices, in a new random order each epoch.
 
-    def __init__(self, indices, generator=None):
+    Args:
+        indices (sequence of ints): the indices.
+        generator (hayabusa.Generator, optional): the generator for the order. Default: the
+            global one.
+
+    Example::
+
+        >>> from hayabusa.utils.data import SubsetRandomSampler
+        >>> sorted(SubsetRandomSampler([1, 3, 5]))
+        [1, 3, 5]
+    """
+
+    def __init__(self, indices: Sequence[int], generator: Generator | None = None) -> None:
         self.indices = indices
         self.generator = generator
 
@@ -92,10 +144,21 @@ class SubsetRandomSampler(Sampler):
 
 
 class BatchSampler(Sampler):
-    """Groups another sampler's indices into lists of batch_size (the last one shorter unless
-    drop_last)."""
+    """Groups another sampler's indices into lists of ``batch_size``.
 
-    def __init__(self, sampler, batch_size, drop_last):
+    Args:
+        sampler (Sampler or iterable): the indices.
+        batch_size (int): the size of a batch.
+        drop_last (bool): drop the last batch if it is smaller.
+
+    Example::
+
+        >>> from hayabusa.utils.data import BatchSampler, SequentialSampler
+        >>> list(BatchSampler(SequentialSampler(range(5)), batch_size=2, drop_last=False))
+        [[0, 1], [2, 3], [4]]
+    """
+
+    def __init__(self, sampler: Iterable[int], batch_size: int, drop_last: bool) -> None:
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
             raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
         if not isinstance(drop_last, bool):
