@@ -180,7 +180,7 @@ def gradcheck(func: Callable[..., Tensor | Sequence[Tensor]], inputs: Tensor | S
 
         gradcheck(lambda t: (t * t).sum(), (x,))   # True
     """
-    from .gradcheck import check_gradients
+    from ._gradcheck import check_gradients
     return check_gradients(func, _as_tuple(inputs), eps, atol, rtol, raise_exception)
 
 
