@@ -253,3 +253,9 @@ def test_zero_grad_set_to_none_false_keeps_a_zeroed_detached_grad():
     assert w.grad is grad and w.grad.tolist() == [0.0, 0.0] and not w.grad.requires_grad
     opt.zero_grad()
     assert w.grad is None
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW"])
+def test_differentiable_steps_are_refused(name):
+    with pytest.raises(NotImplementedError, match="differentiable=True"):
+        getattr(hb.optim, name)([hb.nn.Parameter(hb.ones(2))], lr=0.1, differentiable=True)

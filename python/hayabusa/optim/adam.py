@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._factories import zeros_like
-from ._step import call_closure, new_step_counter
+from ._step import call_closure, check_not_differentiable, new_step_counter
 from .optimizer import Optimizer
 
 if TYPE_CHECKING:
@@ -72,6 +72,7 @@ class Adam(Optimizer):
                  differentiable: bool = False, fused: bool | None = None,
                  decoupled_weight_decay: bool = False) -> None:
         _check(lr, betas, eps, weight_decay)
+        check_not_differentiable(differentiable)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
                                       weight_decay=weight_decay, amsgrad=amsgrad,
                                       maximize=maximize, foreach=foreach, capturable=capturable,
