@@ -13,6 +13,7 @@ cnp.import_array()
 include "common.pxi"
 include "isa.pxi"
 include "threads.pxi"
+include "build_info.pxi"
 include "gemm.pxi"
 include "binary.pxi"
 include "reduce.pxi"
