@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 import hayabusa as hb
 from hayabusa import _C
@@ -36,9 +37,16 @@ def test_reports_version_build_and_machine():
     assert report["CUDA"].startswith(f"available: {hb.cuda.is_available()}; cupy: {cupy}")
 
 
-def test_reports_a_forced_instruction_set():
-    report = run_main(HAYABUSA_ISA="generic", OMP_NUM_THREADS="1")
-    assert report["ISA"].startswith("generic in use (forced by HAYABUSA_ISA); compiled: generic")
+@pytest.mark.parametrize("name", _C.compiled_isas())
+def test_reports_an_instruction_set_forced_at_import(name):
+    try:
+        _C.set_isa(name)
+    except RuntimeError as e:
+        pytest.skip(f"{name}: {e}")
+    finally:
+        _C.set_isa(_C.detect_isa())
+    report = run_main(HAYABUSA_ISA=name, OMP_NUM_THREADS="1")
+    assert report["ISA"] == f"{name} in use (forced by HAYABUSA_ISA); compiled: {', '.join(_C.compiled_isas())}"
     assert report["OpenMP"].endswith("; 1 thread (OMP_NUM_THREADS=1)")
 
 
