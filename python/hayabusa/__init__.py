@@ -49,6 +49,7 @@ from .ops.softmax import log_softmax, softmax  # noqa: E402
 from .ops.sort import argsort, sort, topk  # noqa: E402
 from . import autograd, cuda, nn, optim, utils  # noqa: E402
 from .serialization import load, save  # noqa: E402
+from ._threads import get_num_threads, set_num_threads  # noqa: E402
 
 clip = clamp
 true_divide = div

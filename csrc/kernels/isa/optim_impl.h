@@ -23,7 +23,14 @@
 #define HB_FN(name) HB_ISA_FN(HB_CAT2(name, HB_SUF))
 #define HB_LOCAL(name) HB_CAT2(name, HB_SUF)
 #ifndef HB_EXACT
+#ifdef __clang__
+/* clang (macOS builds) ignores the optimize attribute; its pragma switches
+ * contraction off for the rest of the file, which holds only these loops. */
+#pragma clang fp contract(off)
+#define HB_EXACT
+#else
 #define HB_EXACT __attribute__((optimize("fp-contract=off")))
+#endif
 #endif
 #ifdef __FMA__
 #define HB_FMA(a, b, c) HB_FMA_FN(a, b, c)

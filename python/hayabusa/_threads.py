@@ -1,0 +1,31 @@
+"""hayabusa.get_num_threads / set_num_threads: the OpenMP threads the CPU kernels split work across."""
+import numpy as _np
+
+from . import _C
+
+
+def get_num_threads():
+    """Returns the number of threads used for intra-op parallelism on CPU."""
+    return _C.get_num_threads()
+
+
+def set_num_threads(n, /):
+    """Sets the number of threads used for intra-op parallelism on CPU, as torch.set_num_threads.
+
+    Like PyTorch, it takes a positive int (not a bool or a float). The setting
+    is OpenMP's, which belongs to the calling thread: kernels run from other
+    Python threads keep OMP_NUM_THREADS (or the number of cores).
+    """
+    if isinstance(n, (bool, _np.bool_)) or not isinstance(n, (int, _np.integer)):
+        raise RuntimeError(f"set_num_threads expects an int, but got {_type_name(n)}")
+    if not -2**31 <= n < 2**31:
+        raise ValueError("Overflow when unpacking long")
+    if n <= 0:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    _C.set_num_threads(int(n))
+
+
+def _type_name(obj):
+    # PyTorch names the type as C does: numpy's scalar types with their module.
+    cls = type(obj)
+    return f"numpy.{cls.__name__}" if cls.__module__ == "numpy" else cls.__name__
