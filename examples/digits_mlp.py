@@ -72,7 +72,9 @@ def main():
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", default="digits_mlp.png", help="where to write the loss curves")
+    parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                      "digits_mlp.png"),
+                        help="where to write the loss curves (default: next to this script)")
     args = parser.parse_args()
 
     torch.manual_seed(args.seed)
