@@ -67,3 +67,19 @@ cdef inline int _check_status(int status, str kernel) except -1:
     if status == HB_EINVAL:
         raise ValueError(f"{kernel}: invalid arguments")
     raise RuntimeError(f"{kernel}: failed with status {status}")
+
+
+# ----------------------------------------------------------- layer kernels (conv, pool, norm)
+cdef inline tuple _shape(cnp.ndarray a):
+    return (<object>a).shape
+
+
+cdef inline void *_ptr(cnp.ndarray a):
+    """The data pointer of an optional array (NULL for None)."""
+    return NULL if a is None else cnp.PyArray_DATA(a)
+
+
+cdef tuple _pair(object v, str name):
+    if not isinstance(v, tuple) or len(v) != 2:
+        raise TypeError(f"{name} must be a (height, width) tuple of ints, got {v!r}")
+    return v

@@ -1,0 +1,278 @@
+/* One dtype's pooling: included by pool.c with T and SFX (f32/f64) defined.
+ * Not a standalone header. */
+
+#define NAME(x) HB_CAT2(x, SFX)
+
+/* The max over rows [h0, h1) and columns [w0, w1) stepping dh, dw, first
+ * index winning ties and any NaN winning (the last NaN's index, as PyTorch). */
+static inline T NAME(window_max)(const T *x, int64_t width, int64_t h0, int64_t h1, int64_t dh,
+                                 int64_t w0, int64_t w1, int64_t dw, int64_t *where) {
+    T m = -INFINITY;
+    int64_t best = h0 * width + w0;
+    for (int64_t ih = h0; ih < h1; ih += dh)
+        for (int64_t iw = w0; iw < w1; iw += dw) {
+            const T v = x[ih * width + iw];
+            if (v > m || isnan(v)) {
+                m = v;
+                best = ih * width + iw;
+            }
+        }
+    *where = best;
+    return m;
+}
+
+/* The common 2x2 window with stride 2 and no padding, unrolled: the same
+ * comparisons in the same order as window_max (starting from the first
+ * element instead of -inf changes nothing: -inf or NaN there is kept the same). */
+static void NAME(max_plane_2x2)(const struct hb_pool2d_geom *g, const T *x, T *y, int64_t *ind) {
+    const int64_t width = g->width;
+    for (int64_t oh = 0; oh < g->out_height; oh++) {
+        const T *r0 = x + 2 * oh * width, *r1 = r0 + width;
+        T *out = y + oh * g->out_width;
+        for (int64_t ow = 0; ow < g->out_width; ow++) {
+            const int64_t i = 2 * oh * width + 2 * ow;
+            T m = r0[2 * ow];
+            int64_t best = i;
+            if (r0[2 * ow + 1] > m || isnan(r0[2 * ow + 1])) {
+                m = r0[2 * ow + 1];
+                best = i + 1;
+            }
+            if (r1[2 * ow] > m || isnan(r1[2 * ow])) {
+                m = r1[2 * ow];
+                best = i + width;
+            }
+            if (r1[2 * ow + 1] > m || isnan(r1[2 * ow + 1])) {
+                m = r1[2 * ow + 1];
+                best = i + width + 1;
+            }
+            out[ow] = m;
+            if (ind)
+                ind[oh * g->out_width + ow] = best;
+        }
+    }
+}
+
+/* The first tap at or after 0 of a window starting at `start`. */
+static inline int64_t NAME(first_tap)(int64_t start, int64_t step) {
+    return start >= 0 ? start : start + (-start + step - 1) / step * step;
+}
+
+static void NAME(max_plane)(const struct hb_pool2d_geom *g, const T *x, T *y, int64_t *ind) {
+    for (int64_t oh = 0; oh < g->out_height; oh++) {
+        const int64_t start_h = oh * g->stride_h - g->pad_h;
+        int64_t h1 = start_h + (g->kernel_h - 1) * g->dilation_h + 1;
+        h1 = h1 < g->height ? h1 : g->height;
+        const int64_t h0 = NAME(first_tap)(start_h, g->dilation_h);
+        for (int64_t ow = 0; ow < g->out_width; ow++) {
+            const int64_t start_w = ow * g->stride_w - g->pad_w;
+            int64_t w1 = start_w + (g->kernel_w - 1) * g->dilation_w + 1;
+            w1 = w1 < g->width ? w1 : g->width;
+            const int64_t w0 = NAME(first_tap)(start_w, g->dilation_w);
+            int64_t where;
+            const int64_t o = oh * g->out_width + ow;
+            y[o] = NAME(window_max)(x, g->width, h0, h1, g->dilation_h, w0, w1, g->dilation_w,
+                                    &where);
+            if (ind)
+                ind[o] = where;
+        }
+    }
+}
+
+int NAME(hb_max_pool2d_forward)(const struct hb_pool2d_geom *g, const T *x, T *y,
+                                int64_t *indices) {
+    if (!hb_pool2d_geom_valid(g))
+        return HB_EINVAL;
+    const int64_t plane = g->height * g->width, out_plane = g->out_height * g->out_width;
+    const int unrolled = g->kernel_h == 2 && g->kernel_w == 2 && g->stride_h == 2 &&
+                         g->stride_w == 2 && g->pad_h == 0 && g->pad_w == 0 &&
+                         g->dilation_h == 1 && g->dilation_w == 1 &&
+                         2 * g->out_height <= g->height && 2 * g->out_width <= g->width;
+#pragma omp parallel for schedule(static) if (pool_parallel(g, plane))
+    for (int64_t p = 0; p < g->planes; p++) {
+        int64_t *ind = indices ? indices + p * out_plane : NULL;
+        if (unrolled)
+            NAME(max_plane_2x2)(g, x + p * plane, y + p * out_plane, ind);
+        else
+            NAME(max_plane)(g, x + p * plane, y + p * out_plane, ind);
+    }
+    return HB_OK;
+}
+
+int NAME(hb_adaptive_max_pool2d_forward)(const struct hb_pool2d_geom *g, const T *x, T *y,
+                                         int64_t *indices) {
+    if (!adaptive_geom_valid(g))
+        return HB_EINVAL;
+    const int64_t plane = g->height * g->width, out_plane = g->out_height * g->out_width;
+#pragma omp parallel for schedule(static) if (pool_parallel(g, plane))
+    for (int64_t p = 0; p < g->planes; p++) {
+        const T *xp = x + p * plane;
+        for (int64_t oh = 0; oh < g->out_height; oh++) {
+            const int64_t h0 = adaptive_start(oh, g->height, g->out_height);
+            const int64_t h1 = adaptive_end(oh, g->height, g->out_height);
+            for (int64_t ow = 0; ow < g->out_width; ow++) {
+                const int64_t w0 = adaptive_start(ow, g->width, g->out_width);
+                const int64_t w1 = adaptive_end(ow, g->width, g->out_width);
+                const int64_t o = p * out_plane + oh * g->out_width + ow;
+                int64_t where;
+                y[o] = NAME(window_max)(xp, g->width, h0, h1, 1, w0, w1, 1, &where);
+                if (indices)
+                    indices[o] = where;
+            }
+        }
+    }
+    return HB_OK;
+}
+
+int NAME(hb_max_pool2d_backward)(const struct hb_pool2d_geom *g, const T *grad_y,
+                                 const int64_t *indices, T *grad_x) {
+    if (g->planes < 0 || g->height < 0 || g->width < 0 || g->out_height < 0 || g->out_width < 0)
+        return HB_EINVAL;
+    const int64_t plane = g->height * g->width, out_plane = g->out_height * g->out_width;
+#pragma omp parallel for schedule(static) if (pool_parallel(g, plane))
+    for (int64_t p = 0; p < g->planes; p++) {
+        T *gx = grad_x + p * plane;
+        const T *gy = grad_y + p * out_plane;
+        const int64_t *ind = indices + p * out_plane;
+        memset(gx, 0, sizeof(T) * plane);
+        for (int64_t o = 0; o < out_plane; o++)
+            if (ind[o] >= 0 && ind[o] < plane)
+                gx[ind[o]] += gy[o];
+    }
+    return HB_OK;
+}
+
+/* Window rows [*lo, *hi) of output i clipped to the plane, and its extent
+ * clipped to the padded plane (PyTorch's count_include_pad size). */
+static inline int64_t NAME(avg_window)(int64_t i, int64_t stride, int64_t pad, int64_t kernel,
+                                       int64_t size, int64_t *lo, int64_t *hi) {
+    int64_t a = i * stride - pad;
+    int64_t b = a + kernel < size + pad ? a + kernel : size + pad;
+    const int64_t padded = b - a;
+    *lo = a > 0 ? a : 0;
+    *hi = b < size ? b : size;
+    return padded;
+}
+
+static inline int64_t NAME(avg_divisor)(int64_t padded, int64_t inside, int count_include_pad,
+                                        int64_t divisor_override) {
+    if (divisor_override > 0)
+        return divisor_override;
+    return count_include_pad ? padded : inside;
+}
+
+int NAME(hb_avg_pool2d_forward)(const struct hb_pool2d_geom *g, const T *x, T *y,
+                                int count_include_pad, int64_t divisor_override) {
+    if (!hb_pool2d_geom_valid(g) || g->dilation_h != 1 || g->dilation_w != 1)
+        return HB_EINVAL;
+    const int64_t plane = g->height * g->width, out_plane = g->out_height * g->out_width;
+#pragma omp parallel for schedule(static) if (pool_parallel(g, plane))
+    for (int64_t p = 0; p < g->planes; p++) {
+        const T *xp = x + p * plane;
+        T *yp = y + p * out_plane;
+        for (int64_t oh = 0; oh < g->out_height; oh++) {
+            int64_t h0, h1, w0, w1;
+            const int64_t ph = NAME(avg_window)(oh, g->stride_h, g->pad_h, g->kernel_h,
+                                                g->height, &h0, &h1);
+            for (int64_t ow = 0; ow < g->out_width; ow++) {
+                const int64_t pw = NAME(avg_window)(ow, g->stride_w, g->pad_w, g->kernel_w,
+                                                    g->width, &w0, &w1);
+                if (h0 >= h1 || w0 >= w1) {
+                    yp[oh * g->out_width + ow] = 0;
+                    continue;
+                }
+                double s = 0;
+                for (int64_t ih = h0; ih < h1; ih++)
+                    for (int64_t iw = w0; iw < w1; iw++)
+                        s += xp[ih * g->width + iw];
+                const int64_t div = NAME(avg_divisor)(ph * pw, (h1 - h0) * (w1 - w0),
+                                                      count_include_pad, divisor_override);
+                yp[oh * g->out_width + ow] = (T)(s / (double)div);
+            }
+        }
+    }
+    return HB_OK;
+}
+
+int NAME(hb_avg_pool2d_backward)(const struct hb_pool2d_geom *g, const T *grad_y, T *grad_x,
+                                 int count_include_pad, int64_t divisor_override) {
+    if (!hb_pool2d_geom_valid(g) || g->dilation_h != 1 || g->dilation_w != 1)
+        return HB_EINVAL;
+    const int64_t plane = g->height * g->width, out_plane = g->out_height * g->out_width;
+#pragma omp parallel for schedule(static) if (pool_parallel(g, plane))
+    for (int64_t p = 0; p < g->planes; p++) {
+        T *gx = grad_x + p * plane;
+        const T *gy = grad_y + p * out_plane;
+        memset(gx, 0, sizeof(T) * plane);
+        for (int64_t oh = 0; oh < g->out_height; oh++) {
+            int64_t h0, h1, w0, w1;
+            const int64_t ph = NAME(avg_window)(oh, g->stride_h, g->pad_h, g->kernel_h,
+                                                g->height, &h0, &h1);
+            for (int64_t ow = 0; ow < g->out_width; ow++) {
+                const int64_t pw = NAME(avg_window)(ow, g->stride_w, g->pad_w, g->kernel_w,
+                                                    g->width, &w0, &w1);
+                if (h0 >= h1 || w0 >= w1)
+                    continue;
+                const int64_t div = NAME(avg_divisor)(ph * pw, (h1 - h0) * (w1 - w0),
+                                                      count_include_pad, divisor_override);
+                const T share = gy[oh * g->out_width + ow] / (T)div;
+                for (int64_t ih = h0; ih < h1; ih++)
+                    for (int64_t iw = w0; iw < w1; iw++)
+                        gx[ih * g->width + iw] += share;
+            }
+        }
+    }
+    return HB_OK;
+}
+
+int NAME(hb_adaptive_avg_pool2d_forward)(const struct hb_pool2d_geom *g, const T *x, T *y) {
+    if (!adaptive_geom_valid(g))
+        return HB_EINVAL;
+    const int64_t plane = g->height * g->width, out_plane = g->out_height * g->out_width;
+#pragma omp parallel for schedule(static) if (pool_parallel(g, plane))
+    for (int64_t p = 0; p < g->planes; p++) {
+        const T *xp = x + p * plane;
+        for (int64_t oh = 0; oh < g->out_height; oh++) {
+            const int64_t h0 = adaptive_start(oh, g->height, g->out_height);
+            const int64_t h1 = adaptive_end(oh, g->height, g->out_height);
+            for (int64_t ow = 0; ow < g->out_width; ow++) {
+                const int64_t w0 = adaptive_start(ow, g->width, g->out_width);
+                const int64_t w1 = adaptive_end(ow, g->width, g->out_width);
+                double s = 0;
+                for (int64_t ih = h0; ih < h1; ih++)
+                    for (int64_t iw = w0; iw < w1; iw++)
+                        s += xp[ih * g->width + iw];
+                y[p * out_plane + oh * g->out_width + ow] =
+                    (T)(s / (double)((h1 - h0) * (w1 - w0)));
+            }
+        }
+    }
+    return HB_OK;
+}
+
+int NAME(hb_adaptive_avg_pool2d_backward)(const struct hb_pool2d_geom *g, const T *grad_y,
+                                          T *grad_x) {
+    if (!adaptive_geom_valid(g))
+        return HB_EINVAL;
+    const int64_t plane = g->height * g->width, out_plane = g->out_height * g->out_width;
+#pragma omp parallel for schedule(static) if (pool_parallel(g, plane))
+    for (int64_t p = 0; p < g->planes; p++) {
+        T *gx = grad_x + p * plane;
+        memset(gx, 0, sizeof(T) * plane);
+        for (int64_t oh = 0; oh < g->out_height; oh++) {
+            const int64_t h0 = adaptive_start(oh, g->height, g->out_height);
+            const int64_t h1 = adaptive_end(oh, g->height, g->out_height);
+            for (int64_t ow = 0; ow < g->out_width; ow++) {
+                const int64_t w0 = adaptive_start(ow, g->width, g->out_width);
+                const int64_t w1 = adaptive_end(ow, g->width, g->out_width);
+                const T share = grad_y[p * out_plane + oh * g->out_width + ow] /
+                                (T)((h1 - h0) * (w1 - w0));
+                for (int64_t ih = h0; ih < h1; ih++)
+                    for (int64_t iw = w0; iw < w1; iw++)
+                        gx[ih * g->width + iw] += share;
+            }
+        }
+    }
+    return HB_OK;
+}
+
+#undef NAME
