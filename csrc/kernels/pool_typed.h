@@ -3,77 +3,114 @@
 
 #define NAME(x) HB_CAT2(x, SFX)
 
-/* The max over rows [h0, h1) and columns [w0, w1) stepping dh, dw, first
- * index winning ties and any NaN winning (the last NaN's index, as PyTorch). */
+/* Takes v (at index i) as the running max when it is larger or NaN: as
+ * PyTorch, the first of equal values wins and the last NaN does. The choice is
+ * made with bit masks, not branches: on real data a branch per comparison is
+ * mispredicted about half the time, which costs more than the whole window. */
+static inline void NAME(max_step)(T *m, int64_t *best, T v, int64_t i) {
+    const int64_t take = -(int64_t)((v > *m) | (v != v));
+    UT vb, mb;
+    memcpy(&vb, &v, sizeof vb);
+    memcpy(&mb, m, sizeof mb);
+    mb = (vb & (UT)take) | (mb & ~(UT)take);
+    memcpy(m, &mb, sizeof mb);
+    *best = (*best & ~take) | (i & take);
+}
+
+/* The max over rows [h0, h1) and columns [w0, w1) stepping dh, dw. */
 static inline T NAME(window_max)(const T *x, int64_t width, int64_t h0, int64_t h1, int64_t dh,
                                  int64_t w0, int64_t w1, int64_t dw, int64_t *where) {
     T m = -INFINITY;
     int64_t best = h0 * width + w0;
     for (int64_t ih = h0; ih < h1; ih += dh)
-        for (int64_t iw = w0; iw < w1; iw += dw) {
-            const T v = x[ih * width + iw];
-            if (v > m || isnan(v)) {
-                m = v;
-                best = ih * width + iw;
-            }
-        }
+        for (int64_t iw = w0; iw < w1; iw += dw)
+            NAME(max_step)(&m, &best, x[ih * width + iw], ih * width + iw);
     *where = best;
     return m;
 }
 
-/* The common 2x2 window with stride 2 and no padding, unrolled: the same
- * comparisons in the same order as window_max (starting from the first
- * element instead of -inf changes nothing: -inf or NaN there is kept the same). */
-static void NAME(max_plane_2x2)(const struct hb_pool2d_geom *g, const T *x, T *y, int64_t *ind) {
-    const int64_t width = g->width;
-    for (int64_t oh = 0; oh < g->out_height; oh++) {
-        const T *r0 = x + 2 * oh * width, *r1 = r0 + width;
-        T *out = y + oh * g->out_width;
-        for (int64_t ow = 0; ow < g->out_width; ow++) {
-            const int64_t i = 2 * oh * width + 2 * ow;
-            T m = r0[2 * ow];
-            int64_t best = i;
-            if (r0[2 * ow + 1] > m || isnan(r0[2 * ow + 1])) {
-                m = r0[2 * ow + 1];
-                best = i + 1;
-            }
-            if (r1[2 * ow] > m || isnan(r1[2 * ow])) {
-                m = r1[2 * ow];
-                best = i + width;
-            }
-            if (r1[2 * ow + 1] > m || isnan(r1[2 * ow + 1])) {
-                m = r1[2 * ow + 1];
-                best = i + width + 1;
-            }
-            out[ow] = m;
-            if (ind)
-                ind[oh * g->out_width + ow] = best;
+/* One output row of the common 2x2 window with stride 2 and no padding: the
+ * same comparisons in the same order as window_max (starting from the first
+ * element instead of -inf changes nothing), written as selects so that the
+ * compiler vectorizes them; k is the winner's place in the window. */
+#define HB_MAX_2X2(k_type, store_index)                                              \
+    for (int64_t ow = 0; ow < out_w; ow++) {                                          \
+        const T a = r0[2 * ow], b = r0[2 * ow + 1], c = r1[2 * ow], d = r1[2 * ow + 1]; \
+        T m = a;                                                                      \
+        k_type k = 0;                                                                 \
+        const int tb = (b > m) | (b != b);                                            \
+        m = tb ? b : m;                                                               \
+        k = tb ? 1 : k;                                                               \
+        const int tc = (c > m) | (c != c);                                            \
+        m = tc ? c : m;                                                               \
+        k = tc ? width : k;                                                           \
+        const int td = (d > m) | (d != d);                                            \
+        m = td ? d : m;                                                               \
+        k = td ? width + 1 : k;                                                       \
+        out[ow] = m;                                                                  \
+        store_index;                                                                  \
+    }
+
+static void NAME(max_plane_2x2)(const struct hb_pool2d_geom *g, const T *restrict x,
+                                T *restrict y, int64_t *restrict ind) {
+    const int64_t width = g->width, out_h = g->out_height, out_w = g->out_width;
+    for (int64_t oh = 0; oh < out_h; oh++) {
+        const T *restrict r0 = x + 2 * oh * width, *restrict r1 = r0 + width;
+        T *restrict out = y + oh * out_w;
+        if (ind) {
+            int64_t *restrict idx = ind + oh * out_w;
+            const int64_t base = 2 * oh * width;
+            HB_MAX_2X2(int32_t, idx[ow] = base + 2 * ow + k)
+        } else {
+            HB_MAX_2X2(int32_t, (void)k)
         }
     }
 }
+#undef HB_MAX_2X2
 
 /* The first tap at or after 0 of a window starting at `start`. */
 static inline int64_t NAME(first_tap)(int64_t start, int64_t step) {
     return start >= 0 ? start : start + (-start + step - 1) / step * step;
 }
 
+/* Any window: a block of outputs of one row at a time, tap by tap (the taps
+ * of a window in the order window_max takes them), each tap a select over the
+ * outputs whose window holds it, so that the loops run over outputs. */
 static void NAME(max_plane)(const struct hb_pool2d_geom *g, const T *x, T *y, int64_t *ind) {
+    T m[HB_POOL_BLOCK];
+    IT best[HB_POOL_BLOCK]; /* T's width, so that the selects vectorize */
+    const int64_t width = g->width, sw = g->stride_w, dw = g->dilation_w;
     for (int64_t oh = 0; oh < g->out_height; oh++) {
         const int64_t start_h = oh * g->stride_h - g->pad_h;
         int64_t h1 = start_h + (g->kernel_h - 1) * g->dilation_h + 1;
         h1 = h1 < g->height ? h1 : g->height;
         const int64_t h0 = NAME(first_tap)(start_h, g->dilation_h);
-        for (int64_t ow = 0; ow < g->out_width; ow++) {
-            const int64_t start_w = ow * g->stride_w - g->pad_w;
-            int64_t w1 = start_w + (g->kernel_w - 1) * g->dilation_w + 1;
-            w1 = w1 < g->width ? w1 : g->width;
-            const int64_t w0 = NAME(first_tap)(start_w, g->dilation_w);
-            int64_t where;
-            const int64_t o = oh * g->out_width + ow;
-            y[o] = NAME(window_max)(x, g->width, h0, h1, g->dilation_h, w0, w1, g->dilation_w,
-                                    &where);
+        for (int64_t ow0 = 0; ow0 < g->out_width; ow0 += HB_POOL_BLOCK) {
+            const int64_t n = g->out_width - ow0 < HB_POOL_BLOCK ? g->out_width - ow0 : HB_POOL_BLOCK;
+            for (int64_t j = 0; j < n; j++) {
+                m[j] = -INFINITY;
+                best[j] = (IT)(h0 * width + NAME(first_tap)((ow0 + j) * sw - g->pad_w, dw));
+            }
+            for (int64_t ih = h0; ih < h1; ih += g->dilation_h) {
+                const T *row = x + ih * width;
+                for (int64_t kj = 0; kj < g->kernel_w; kj++) {
+                    const int64_t first = kj * dw - g->pad_w;
+                    int64_t lo, hi;
+                    tap_range(first, sw, width, ow0 + n, &lo, &hi);
+                    lo = lo > ow0 ? lo : ow0;
+                    for (int64_t ow = lo; ow < hi; ow++) {
+                        const int64_t i = first + ow * sw;
+                        const T v = row[i];
+                        const int take = (v > m[ow - ow0]) | (v != v);
+                        m[ow - ow0] = take ? v : m[ow - ow0];
+                        best[ow - ow0] = take ? (IT)(ih * width + i) : best[ow - ow0];
+                    }
+                }
+            }
+            memcpy(y + oh * g->out_width + ow0, m, sizeof(T) * n);
             if (ind)
-                ind[o] = where;
+                for (int64_t j = 0; j < n; j++)
+                    ind[oh * g->out_width + ow0 + j] = best[j];
         }
     }
 }
