@@ -88,6 +88,42 @@ static int64_t part(int64_t total, int t, int nt) {
 
 enum conv_mode { CONV_FORWARD, CONV_BACKWARD, CONV_T_FORWARD, CONV_T_BACKWARD };
 
+/* The direct kernels for stride 1 (isa/conv_direct.c). */
+HB_DECLARE_ISA(int, hb_conv2d_direct_forward_f32,
+               (const struct hb_conv2d_geom *g, const float *x, const float *w, const float *bias,
+                float *y, int threads))
+HB_DECLARE_ISA(int, hb_conv2d_direct_forward_f64,
+               (const struct hb_conv2d_geom *g, const double *x, const double *w,
+                const double *bias, double *y, int threads))
+HB_DECLARE_ISA(int, hb_conv2d_direct_backward_f32,
+               (const struct hb_conv2d_geom *g, const float *x, const float *w,
+                const float *grad_y, float *grad_x, float *grad_w, float *grad_b, int threads))
+HB_DECLARE_ISA(int, hb_conv2d_direct_backward_f64,
+               (const struct hb_conv2d_geom *g, const double *x, const double *w,
+                const double *grad_y, double *grad_x, double *grad_w, double *grad_b,
+                int threads))
+
+/* Whether a convolution (not transposed) takes the direct stride-1 kernels
+ * rather than im2col + GEMM. Measured on the LeNet and CIFAR-style layers they
+ * are faster for every stride-1 kernel larger than 1x1: they skip building the
+ * column matrix and packing it again inside the GEMM. A 1x1 kernel needs no
+ * column matrix, so the GEMM takes it; so does a batch too small to keep every
+ * thread on its own image, where the GEMM's own threads do better. The input
+ * gradient needs the output gradient padded by dilation * (kernel - 1) - pad,
+ * so pad may not exceed dilation * (kernel - 1) when it is asked for. */
+static int use_direct(const struct hb_conv2d_geom *g, int want_grad_x) {
+    if (g->stride_h != 1 || g->stride_w != 1 || is_pointwise(g) || g->channels == 0 ||
+        g->out_channels == 0 || g->out_height == 0 || g->out_width == 0 || g->batch == 0)
+        return 0;
+    if (want_grad_x && (g->pad_h > g->dilation_h * (g->kernel_h - 1) ||
+                        g->pad_w > g->dilation_w * (g->kernel_w - 1)))
+        return 0;
+    return image_threads(g) > 1 || g->batch >= omp_get_max_threads() ||
+           (double)g->out_channels * (double)(g->channels / g->groups) *
+                   (double)(g->kernel_h * g->kernel_w) * (double)(g->out_height * g->out_width) <
+               HB_CONV_IMAGE_WORK;
+}
+
 #define T float
 #define SFX f32
 #include "conv_typed.h"

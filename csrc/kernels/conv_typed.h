@@ -3,6 +3,8 @@
 
 #define NAME(x) HB_CAT2(x, SFX)
 #define GEMM NAME(hb_gemm)
+/* Expands NAME(...) before HB_DISPATCH pastes the instruction-set suffix on. */
+#define DISPATCH(name, args) HB_DISPATCH(name, args)
 
 /* The kernel_h * kernel_w rows of the column matrix that one image channel gives. */
 static void NAME(im2col_channel)(const struct hb_conv2d_geom *g, const T *restrict x,
@@ -252,12 +254,21 @@ static int NAME(conv_run)(const struct hb_conv2d_geom *g, int mode,
 
 int NAME(hb_conv2d_forward)(const struct hb_conv2d_geom *g, const T *x, const T *w,
                             const T *bias, T *y) {
+    if (!hb_conv2d_geom_valid(g))
+        return HB_EINVAL;
+    if (use_direct(g, 0))
+        return DISPATCH(NAME(hb_conv2d_direct_forward), (g, x, w, bias, y, image_threads(g)));
     struct NAME(conv_args) a = {x, w, bias, NULL, y, NULL, NULL, NULL};
     return NAME(conv_run)(g, CONV_FORWARD, &a);
 }
 
 int NAME(hb_conv2d_backward)(const struct hb_conv2d_geom *g, const T *x, const T *w,
                              const T *grad_y, T *grad_x, T *grad_w, T *grad_b) {
+    if (!hb_conv2d_geom_valid(g))
+        return HB_EINVAL;
+    if (use_direct(g, grad_x != NULL))
+        return DISPATCH(NAME(hb_conv2d_direct_backward),
+                        (g, x, w, grad_y, grad_x, grad_w, grad_b, image_threads(g)));
     struct NAME(conv_args) a = {x, w, NULL, grad_y, NULL, grad_x, grad_w, grad_b};
     return NAME(conv_run)(g, CONV_BACKWARD, &a);
 }
@@ -301,3 +312,4 @@ int NAME(hb_col2im)(const struct hb_conv2d_geom *g, const T *col, T *x) {
 
 #undef NAME
 #undef GEMM
+#undef DISPATCH
