@@ -84,6 +84,7 @@ static void NAME(col2im_image)(const struct hb_conv2d_geom *g, const T *col, T *
 static void NAME(add_row_sums)(const T *a, int64_t rows, int64_t n, T *acc) {
     for (int64_t r = 0; r < rows; r++) {
         double s = 0;
+#pragma omp simd reduction(+ : s)
         for (int64_t j = 0; j < n; j++)
             s += a[r * n + j];
         acc[r] += (T)s;

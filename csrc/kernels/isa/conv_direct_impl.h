@@ -230,36 +230,56 @@ int HB_ISA_FN(NAME(hb_conv2d_direct_forward))(const struct hb_conv2d_geom *g, co
     return HB_OK;
 }
 
-/* acc[kk * cout + o] += the weight gradient of one image and group:
- * sum over wide columns j of xs[boff[kk] + j] * dyt[j * ldt + o]. */
+/* acc[o * k + kk] += the weight gradient of one image and group:
+ * sum over wide columns j of xs[boff[kk] + j] * dyt[j * ldt + o]. The columns
+ * go in blocks of HB_CONV_WGRAD_COLS, output channels next: a block of dyt's
+ * rows (one register tile wide) then stays in L1 while every tile of kernel
+ * taps is multiplied into it. */
+#define HB_CONV_WGRAD_COLS 256
 static void NAME(weight_grad_group)(const struct NAME(direct_plan) *p, const T *xs,
                                     const T *dyt, int64_t ldt, const int64_t *boff_t, T *acc) {
     T tile[MR * NR] __attribute__((aligned(64)));
     const T *arow[MR];
-    for (int64_t k0 = 0; k0 < p->k; k0 += MR) {
-        const int64_t rows = p->k - k0 < MR ? p->k - k0 : MR;
-        for (int r = 0; r < MR; r++)
-            arow[r] = xs + p->boff[k0 + (r < rows ? r : 0)];
+    for (int64_t j0 = 0; j0 < p->cols; j0 += HB_CONV_WGRAD_COLS) {
+        const int64_t jn = p->cols - j0 < HB_CONV_WGRAD_COLS ? p->cols - j0 : HB_CONV_WGRAD_COLS;
         for (int64_t o0 = 0; o0 < p->cout_g; o0 += NR) {
             const int64_t cols = p->cout_g - o0 < NR ? p->cout_g - o0 : NR;
-            NAME(tile_rows)(p->cols, arow, dyt + o0, boff_t, tile);
-            for (int64_t r = 0; r < rows; r++)
+            for (int64_t k0 = 0; k0 < p->k; k0 += MR) {
+                const int64_t rows = p->k - k0 < MR ? p->k - k0 : MR;
+                for (int r = 0; r < MR; r++)
+                    arow[r] = xs + p->boff[k0 + (r < rows ? r : 0)] + j0;
+                NAME(tile_rows)(jn, arow, dyt + o0, boff_t + j0, tile);
                 for (int64_t c = 0; c < cols; c++)
-                    acc[(k0 + r) * p->cout_g + o0 + c] += tile[r * NR + c];
+                    for (int64_t r = 0; r < rows; r++)
+                        acc[(o0 + c) * p->k + k0 + r] += tile[r * NR + c];
+            }
         }
     }
 }
+#undef HB_CONV_WGRAD_COLS
 
 /* dyt[j * ldt + o] = the output gradient of one group laid out wide (zero in
- * the discarded columns) and transposed, output channels contiguous. */
+ * the discarded columns) and transposed, output channels contiguous. Blocks of
+ * HB_CONV_TRANSPOSE_BLOCK columns: their rows of dyt stay in cache while every
+ * channel is written into them. */
+#define HB_CONV_TRANSPOSE_BLOCK 16
 static void NAME(wide_transpose)(const struct NAME(direct_plan) *p, const T *dy, T *dyt,
                                  int64_t ldt) {
-    memset(dyt, 0, sizeof(T) * p->cols * ldt);
-    for (int64_t o = 0; o < p->cout_g; o++)
-        for (int64_t i = 0; i < p->oh; i++)
-            for (int64_t j = 0; j < p->ow; j++)
-                dyt[(i * p->wp + j) * ldt + o] = dy[(o * p->oh + i) * p->ow + j];
+    for (int64_t i = 0; i < p->oh; i++) {
+        T *rows = dyt + i * p->wp * ldt;
+        const int64_t width = i == p->oh - 1 ? p->ow : p->wp;
+        memset(rows, 0, sizeof(T) * width * ldt);
+        for (int64_t j0 = 0; j0 < p->ow; j0 += HB_CONV_TRANSPOSE_BLOCK) {
+            const int64_t j1 = j0 + HB_CONV_TRANSPOSE_BLOCK < p->ow ? j0 + HB_CONV_TRANSPOSE_BLOCK : p->ow;
+            for (int64_t o = 0; o < p->cout_g; o++) {
+                const T *src = dy + (o * p->oh + i) * p->ow;
+                for (int64_t j = j0; j < j1; j++)
+                    rows[j * ldt + o] = src[j];
+            }
+        }
+    }
 }
+#undef HB_CONV_TRANSPOSE_BLOCK
 
 int HB_ISA_FN(NAME(hb_conv2d_direct_backward))(const struct hb_conv2d_geom *g, const T *x,
                                                const T *w, const T *grad_y, T *grad_x,
@@ -291,7 +311,7 @@ int HB_ISA_FN(NAME(hb_conv2d_direct_backward))(const struct hb_conv2d_geom *g, c
     const int64_t wsize = fw_ok ? groups * fw.k * og : 0, bsize = grad_b ? g->out_channels : 0;
     const int64_t per_thread = xpad_size + dyt_size + dypad_size + wsize + bsize;
     int64_t *boff_t = fw_ok ? malloc(sizeof(int64_t) * (size_t)fw.cols) : NULL;
-    T *scratch = status == HB_OK ? calloc((size_t)(per_thread * threads + 1), sizeof(T)) : NULL;
+    T *scratch = status == HB_OK ? malloc(sizeof(T) * (size_t)(per_thread * threads + 1)) : NULL;
     if (!scratch || (fw_ok && !boff_t)) {
         free(scratch);
         free(boff_t);
@@ -306,14 +326,22 @@ int HB_ISA_FN(NAME(hb_conv2d_direct_backward))(const struct hb_conv2d_geom *g, c
     const int64_t image = g->channels * g->height * g->width;
     const int64_t out_image = g->out_channels * g->out_height * g->out_width;
     const int64_t plane = g->out_height * g->out_width;
+    int team = 1;
 #pragma omp parallel num_threads(threads) if (threads > 1)
     {
         const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        if (t == 0)
+            team = nt;
         T *xpad = scratch + t * per_thread;
         T *dyt = xpad + xpad_size;
         T *dypad = dyt + dyt_size;
-        T *wacc = dypad + dypad_size;
-        T *bacc = wacc + wsize;
+        /* thread 0 sums straight into the outputs, the others into their own */
+        T *wacc = t == 0 ? grad_w : dypad + dypad_size;
+        T *bacc = t == 0 ? grad_b : dypad + dypad_size + wsize;
+        if (wacc)
+            memset(wacc, 0, sizeof(T) * wsize);
+        if (bacc)
+            memset(bacc, 0, sizeof(T) * bsize);
         const int64_t n1 = direct_part(g->batch, t + 1, nt);
         for (int64_t n = direct_part(g->batch, t, nt); n < n1; n++) {
             const T *dy = grad_y + n * out_image;
@@ -323,12 +351,13 @@ int HB_ISA_FN(NAME(hb_conv2d_direct_backward))(const struct hb_conv2d_geom *g, c
                 for (int64_t gr = 0; gr < groups; gr++) {
                     NAME(wide_transpose)(&fw, dy + gr * og * plane, dyt, ldt);
                     NAME(weight_grad_group)(&fw, xpad + gr * cg * fw.hp * fw.wp, dyt, ldt, boff_t,
-                                            wacc + gr * fw.k * og);
+                                            wacc + gr * og * fw.k);
                 }
             }
             if (grad_b)
                 for (int64_t o = 0; o < g->out_channels; o++) {
                     double s = 0;
+#pragma omp simd reduction(+ : s)
                     for (int64_t i = 0; i < plane; i++)
                         s += dy[o * plane + i];
                     bacc[o] += (T)s;
@@ -340,24 +369,13 @@ int HB_ISA_FN(NAME(hb_conv2d_direct_backward))(const struct hb_conv2d_geom *g, c
             }
         }
     }
-    /* the per-thread sums, in thread order; the weight gradient back to (O, C/g, kh, kw) */
-    if (grad_w) {
-        memset(grad_w, 0, sizeof(T) * wsize);
-        for (int t = 0; t < threads; t++) {
-            const T *wacc = scratch + t * per_thread + xpad_size + dyt_size + dypad_size;
-            for (int64_t gr = 0; gr < groups; gr++)
-                for (int64_t kk = 0; kk < fw.k; kk++)
-                    for (int64_t o = 0; o < og; o++)
-                        grad_w[(gr * og + o) * fw.k + kk] += wacc[(gr * fw.k + kk) * og + o];
-        }
-    }
-    if (grad_b) {
-        memset(grad_b, 0, sizeof(T) * bsize);
-        for (int t = 0; t < threads; t++) {
-            const T *bacc = scratch + t * per_thread + xpad_size + dyt_size + dypad_size + wsize;
-            for (int64_t o = 0; o < bsize; o++)
-                grad_b[o] += bacc[o];
-        }
+    /* the other threads' sums, in thread order */
+    for (int t = 1; t < team; t++) {
+        const T *wacc = scratch + t * per_thread + xpad_size + dyt_size + dypad_size;
+        for (int64_t i = 0; i < wsize; i++)
+            grad_w[i] += wacc[i];
+        for (int64_t i = 0; i < bsize; i++)
+            grad_b[i] += wacc[wsize + i];
     }
     free(scratch);
     free(boff_t);
