@@ -9,13 +9,16 @@
  * and its input the columns, its weight (in_channels, out_channels / groups,
  * kernel_h, kernel_w) is the geometry's weight as stored.
  *
- * Every product goes to the GEMM (gemm.h) one image at a time through an
- * im2col buffer (skipped for 1x1 kernels with stride 1 and no padding, whose
- * image already is the column matrix); images are shared out between threads
- * when the batch can keep them busy, otherwise the GEMM threads itself. Each
- * thread holds one column buffer, and backward reuses it for the gradient of
- * the columns. Functions return HB_EINVAL for an inconsistent geometry,
- * HB_ENOMEM when the scratch buffers cannot be allocated.
+ * Stride-1 convolutions (forward and backward) run the direct kernels of
+ * isa/conv_direct.c, which never build the column matrix. The others, and
+ * transposed convolutions, send every product to the GEMM (gemm.h) one image
+ * at a time through an im2col buffer (skipped for 1x1 kernels with stride 1
+ * and no padding, whose image already is the column matrix); each thread holds
+ * one column buffer, and backward reuses it for the gradient of the columns.
+ * Images are shared out between threads when the batch can keep them busy,
+ * otherwise the GEMM threads itself. Functions return HB_EINVAL for an
+ * inconsistent geometry, HB_ENOMEM when the scratch buffers cannot be
+ * allocated.
  */
 #ifndef HB_CONV_H
 #define HB_CONV_H

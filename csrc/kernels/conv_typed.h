@@ -257,7 +257,7 @@ int NAME(hb_conv2d_forward)(const struct hb_conv2d_geom *g, const T *x, const T 
                             const T *bias, T *y) {
     if (!hb_conv2d_geom_valid(g))
         return HB_EINVAL;
-    if (use_direct(g, 0))
+    if (use_direct(g, 0, 0))
         return DISPATCH(NAME(hb_conv2d_direct_forward), (g, x, w, bias, y, image_threads(g)));
     struct NAME(conv_args) a = {x, w, bias, NULL, y, NULL, NULL, NULL};
     return NAME(conv_run)(g, CONV_FORWARD, &a);
@@ -267,7 +267,7 @@ int NAME(hb_conv2d_backward)(const struct hb_conv2d_geom *g, const T *x, const T
                              const T *grad_y, T *grad_x, T *grad_w, T *grad_b) {
     if (!hb_conv2d_geom_valid(g))
         return HB_EINVAL;
-    if (use_direct(g, grad_x != NULL))
+    if (use_direct(g, 1, grad_x != NULL))
         return DISPATCH(NAME(hb_conv2d_direct_backward),
                         (g, x, w, grad_y, grad_x, grad_w, grad_b, image_threads(g)));
     struct NAME(conv_args) a = {x, w, NULL, grad_y, NULL, grad_x, grad_w, grad_b};
