@@ -38,9 +38,6 @@
 #endif
 #define HB_CONV_NV 2
 
-/* Total multiply-adds below which a call stays on one thread. */
-#define HB_CONV_DIRECT_OMP_MIN_WORK ((double)(1 << 20))
-
 /* Thread t of nt gets items [part(total, t, nt), part(total, t + 1, nt)). */
 static int64_t direct_part(int64_t total, int t, int nt) {
     return (total / nt) * t + (t < total % nt ? t : total % nt);
