@@ -230,13 +230,27 @@ static int NAME(conv_run)(const struct hb_conv2d_geom *g, int mode,
             my_w = grad_w ? mine + col_size : NULL;
             my_b = grad_b ? mine + col_size + (grad_w ? w_size : 0) : NULL;
         }
-        const int64_t n1 = part(g->batch, t + 1, nt);
-        for (int64_t n = part(g->batch, t, nt); n < n1; n++) {
-            int s = NAME(conv_image)(g, mode, a, n, col, my_w, my_b);
-            if (s != HB_OK) {
+        if (backward) {
+            /* fixed shares: each thread's weight-gradient sum, and so the
+             * result, is the same from one call to the next */
+            const int64_t n1 = part(g->batch, t + 1, nt);
+            for (int64_t n = part(g->batch, t, nt); n < n1; n++) {
+                int s = NAME(conv_image)(g, mode, a, n, col, my_w, my_b);
+                if (s != HB_OK) {
 #pragma omp atomic write
-                status = s;
-                break;
+                    status = s;
+                }
+            }
+        } else {
+            /* one image at a time: a thread slowed down by another process
+             * does not hold the others back */
+#pragma omp for schedule(dynamic, 1)
+            for (int64_t n = 0; n < g->batch; n++) {
+                int s = NAME(conv_image)(g, mode, a, n, col, my_w, my_b);
+                if (s != HB_OK) {
+#pragma omp atomic write
+                    status = s;
+                }
             }
         }
     }

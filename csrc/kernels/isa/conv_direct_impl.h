@@ -214,12 +214,14 @@ int HB_ISA_FN(NAME(hb_conv2d_direct_forward))(const struct hb_conv2d_geom *g, co
     }
     const int64_t image = g->channels * g->height * g->width;
     const int64_t out_image = g->out_channels * g->out_height * g->out_width;
+    /* Images are handed out one at a time: every image's output is computed
+     * the same way whichever thread takes it, and a thread slowed down by
+     * another process does not hold the others back. */
 #pragma omp parallel num_threads(threads) if (threads > 1)
     {
-        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-        T *xpad = scratch + t * padded;
-        const int64_t n1 = direct_part(g->batch, t + 1, nt);
-        for (int64_t n = direct_part(g->batch, t, nt); n < n1; n++) {
+        T *xpad = scratch + omp_get_thread_num() * padded;
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t n = 0; n < g->batch; n++) {
             NAME(pad_planes)(x + n * image, g->channels, g->height, g->width, g->pad_h, g->pad_w,
                              xpad, NR);
             NAME(direct_image)(&p, xpad, bias, y + n * out_image);
