@@ -134,6 +134,63 @@ def optimizer_step_alone(sizes, opt_name="Adam", **opt_kw):
     return build
 
 
+def _lenet(engine):
+    nn = engine.nn
+    return nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(32 * 7 * 7, 10))
+
+
+def _cifar_block(engine):
+    nn = engine.nn
+    return nn.Sequential(nn.Conv2d(3, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(),
+                         nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(),
+                         nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64 * 16 * 16, 10))
+
+
+def _same_weights(engine, model, seed=0):
+    """Parameters drawn from one numpy generator, so both engines train the same network."""
+    rng = np.random.default_rng(seed)
+    with engine.no_grad():
+        for p in model.parameters():
+            bound = 1.0 / np.sqrt(max(1, int(np.prod(tuple(p.shape)[1:]))))
+            p.copy_(engine.from_numpy(rng.uniform(-bound, bound, tuple(p.shape)).astype(np.float32)))
+    return model
+
+
+def cnn_step(make, input_shape, classes=10):
+    """A CNN training step: zero_grad -> forward -> cross-entropy -> backward -> SGD momentum."""
+    def build(engine):
+        rng = np.random.default_rng(5)
+        x = engine.from_numpy(rng.standard_normal(input_shape).astype(np.float32))
+        y = engine.from_numpy(rng.integers(0, classes, input_shape[0]).astype(np.int64))
+        model = _same_weights(engine, make(engine))
+        crit = engine.nn.CrossEntropyLoss()
+        opt = engine.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+
+        def step():
+            opt.zero_grad()
+            loss = crit(model(x), y)
+            loss.backward()
+            opt.step()
+        return step
+    return build
+
+
+def cnn_inference(make, input_shape):
+    """The forward pass in evaluation mode (BatchNorm on its running statistics), no grad."""
+    def build(engine):
+        rng = np.random.default_rng(5)
+        x = engine.from_numpy(rng.standard_normal(input_shape).astype(np.float32))
+        model = _same_weights(engine, make(engine)).eval()
+
+        def step():
+            with engine.no_grad():
+                model(x)
+        return step
+    return build
+
+
 WORKLOADS = {
     "tutorial classifier step (400x2 -> 3, SGD)":
         training_step([2, 3], 400, "ReLU", "SGD", dict(lr=0.01)),
@@ -157,6 +214,10 @@ WORKLOADS = {
     "DataLoader epoch (60000x784, batch 128)": dataloader_epoch(60000, 784, 128, False),
     "DataLoader epoch (random_split 80% of 10000x32, batch 64, shuffled)":
         dataloader_epoch(10000, 32, 64, True, split=0.8),
+    "LeNet CNN step (32x1x28x28, SGD momentum)": cnn_step(_lenet, (32, 1, 28, 28)),
+    "LeNet CNN forward (32x1x28x28)": cnn_inference(_lenet, (32, 1, 28, 28)),
+    "CIFAR conv+BN block step (64x3x32x32, SGD momentum)": cnn_step(_cifar_block, (64, 3, 32, 32)),
+    "CIFAR conv+BN block forward (64x3x32x32)": cnn_inference(_cifar_block, (64, 3, 32, 32)),
 }
 
 

@@ -51,7 +51,8 @@ cdef inline int _check_output(cnp.ndarray out, str name) except -1:
 # formatted when a check fails: a call names its function, the op (or None)
 # and the arrays compared, e.g. ("unary_forward", "relu", "x and out").
 cdef str _context(str fn, object op, str names):
-    return f"{fn} {names}" if op is None else f"{fn}({op!r}) {names}"
+    head = fn if op is None else f"{fn}({op!r})"
+    return f"{head} {names}" if names else head
 
 
 cdef inline int _same_dtype(cnp.ndarray a, cnp.ndarray b, str fn, object op, str names) except -1:
@@ -90,3 +91,19 @@ cdef inline int _check_status(int status, str kernel) except -1:
     if status == HB_EINVAL:
         raise ValueError(f"{kernel}: invalid arguments")
     raise RuntimeError(f"{kernel}: failed with status {status}")
+
+
+# ----------------------------------------------------------- layer kernels (conv, pool, norm)
+cdef inline tuple _shape(cnp.ndarray a):
+    return (<object>a).shape
+
+
+cdef inline void *_ptr(cnp.ndarray a):
+    """The data pointer of an optional array (NULL for None)."""
+    return NULL if a is None else cnp.PyArray_DATA(a)
+
+
+cdef tuple _pair(object v, str name):
+    if not isinstance(v, tuple) or len(v) != 2:
+        raise TypeError(f"{name} must be a (height, width) tuple of ints, got {v!r}")
+    return v

@@ -385,3 +385,235 @@ def searchsorted_rows(boundaries, values, side):
     for r in range(boundaries.shape[0]):
         out[r] = np.searchsorted(boundaries[r], values[r], side=side)
     return out
+
+
+# ------------------------------------------- layers: convolution, pooling, normalization
+def _windows(size, pad, dilation, kernel, stride):
+    return (size + 2 * pad - dilation * (kernel - 1) - 1) // stride + 1
+
+
+def conv2d_forward(x, weight, bias, stride, padding, dilation, groups):
+    """conv2d of contiguous-or-not x (N, C, H, W) with weight (O, C/groups, kh, kw)."""
+    n, _, h, w = x.shape
+    o, _, kh, kw = weight.shape
+    y = np.empty((n, o, _windows(h, padding[0], dilation[0], kh, stride[0]),
+                  _windows(w, padding[1], dilation[1], kw, stride[1])), x.dtype)
+    _C.conv2d_forward(x, weight, bias, y, stride, padding, dilation, groups)
+    return y
+
+
+def conv2d_backward(grad_y, x, weight, stride, padding, dilation, groups, need_x, need_weight,
+                    need_bias):
+    """(grad_x, grad_weight, grad_bias) of conv2d, each None unless asked for, in one call."""
+    dt = grad_y.dtype
+    grad_x = np.empty(x.shape, dt) if need_x else None
+    grad_w = np.empty(weight.shape, dt) if need_weight else None
+    grad_b = np.empty(weight.shape[:1], dt) if need_bias else None
+    _C.conv2d_backward(x, weight, grad_y, grad_x, grad_w, grad_b, stride, padding, dilation, groups)
+    return grad_x, grad_w, grad_b
+
+
+def conv_transpose2d_forward(x, weight, bias, stride, padding, output_padding, dilation, groups):
+    """conv_transpose2d of x (N, Cin, H, W) with weight (Cin, Cout/groups, kh, kw)."""
+    n, _, h, w = x.shape
+    _, og, kh, kw = weight.shape
+    size = [(s - 1) * st - 2 * p + d * (k - 1) + op + 1 for s, st, p, d, k, op in
+            zip((h, w), stride, padding, dilation, (kh, kw), output_padding)]
+    y = np.empty((n, og * groups, size[0], size[1]), x.dtype)
+    _C.conv_transpose2d_forward(x, weight, bias, y, stride, padding, dilation, groups)
+    return y
+
+
+def conv_transpose2d_backward(grad_y, x, weight, stride, padding, dilation, groups, need_x,
+                              need_weight, need_bias):
+    dt = grad_y.dtype
+    grad_x = np.empty(x.shape, dt) if need_x else None
+    grad_w = np.empty(weight.shape, dt) if need_weight else None
+    grad_b = np.empty(grad_y.shape[1:2], dt) if need_bias else None
+    _C.conv_transpose2d_backward(x, weight, grad_y, grad_x, grad_w, grad_b, stride, padding,
+                                 dilation, groups)
+    return grad_x, grad_w, grad_b
+
+
+def im2col(x, kernel, dilation, padding, stride):
+    """F.unfold: x (N, C, H, W) -> (N, C * kh * kw, L)."""
+    n, c, h, w = x.shape
+    blocks = (_windows(h, padding[0], dilation[0], kernel[0], stride[0]) *
+              _windows(w, padding[1], dilation[1], kernel[1], stride[1]))
+    col = np.empty((n, c * kernel[0] * kernel[1], blocks), x.dtype)
+    _C.im2col(x, col, kernel, dilation, padding, stride)
+    return col
+
+
+def col2im(col, output_size, kernel, dilation, padding, stride):
+    """F.fold: col (N, C * kh * kw, L) -> (N, C, H, W), overlapping windows summed."""
+    n, ckk, _ = col.shape
+    x = np.empty((n, ckk // (kernel[0] * kernel[1])) + tuple(output_size), col.dtype)
+    _C.col2im(col, x, kernel, dilation, padding, stride)
+    return x
+
+
+def _as_planes(a):
+    """(..., H, W) viewed (or copied, if it must be) as (planes, H, W)."""
+    planes = 1
+    for s in a.shape[:-2]:
+        planes *= s
+    return a.reshape((planes,) + a.shape[-2:])
+
+
+def max_pool2d(x, kernel, stride, padding, dilation, out_size, with_indices):
+    """(values, int64 indices or None) of max pooling x (..., H, W) to out_size."""
+    y = np.empty(x.shape[:-2] + tuple(out_size), x.dtype)
+    indices = np.empty(y.shape, np.int64) if with_indices else None
+    _C.max_pool2d_forward(_as_planes(x), _as_planes(y),
+                          None if indices is None else _as_planes(indices),
+                          kernel, stride, padding, dilation)
+    return y, indices
+
+
+def adaptive_max_pool2d(x, out_size, with_indices):
+    y = np.empty(x.shape[:-2] + tuple(out_size), x.dtype)
+    indices = np.empty(y.shape, np.int64) if with_indices else None
+    _C.adaptive_max_pool2d_forward(_as_planes(x), _as_planes(y),
+                                   None if indices is None else _as_planes(indices))
+    return y, indices
+
+
+def max_pool2d_backward(grad_y, indices, in_shape):
+    grad_x = np.empty(in_shape, grad_y.dtype)
+    _C.max_pool2d_backward(_as_planes(grad_y), _as_planes(indices), _as_planes(grad_x))
+    return grad_x
+
+
+def avg_pool2d(x, kernel, stride, padding, out_size, count_include_pad, divisor_override):
+    y = np.empty(x.shape[:-2] + tuple(out_size), x.dtype)
+    _C.avg_pool2d_forward(_as_planes(x), _as_planes(y), kernel, stride, padding,
+                          count_include_pad, divisor_override or 0)
+    return y
+
+
+def avg_pool2d_backward(grad_y, in_shape, kernel, stride, padding, count_include_pad,
+                        divisor_override):
+    grad_x = np.empty(in_shape, grad_y.dtype)
+    _C.avg_pool2d_backward(_as_planes(grad_y), _as_planes(grad_x), kernel, stride, padding,
+                           count_include_pad, divisor_override or 0)
+    return grad_x
+
+
+def adaptive_avg_pool2d(x, out_size):
+    y = np.empty(x.shape[:-2] + tuple(out_size), x.dtype)
+    _C.adaptive_avg_pool2d_forward(_as_planes(x), _as_planes(y))
+    return y
+
+
+def adaptive_avg_pool2d_backward(grad_y, in_shape):
+    grad_x = np.empty(in_shape, grad_y.dtype)
+    _C.adaptive_avg_pool2d_backward(_as_planes(grad_y), _as_planes(grad_x))
+    return grad_x
+
+
+def batch_norm_forward(x, weight, bias, running_mean, running_var, training, momentum, eps):
+    """(y, mean, invstd) of batch norm over x (N, C, *); running stats updated in place when
+    training and given, read when evaluating."""
+    c = x.shape[1]
+    y = np.empty(x.shape, x.dtype)
+    mean = np.empty((c,), x.dtype)
+    invstd = np.empty((c,), x.dtype)
+    _C.batch_norm_forward(x, y, weight, bias, mean, invstd, running_mean, running_var, momentum,
+                          eps, training)
+    return y, mean, invstd
+
+
+def batch_norm_backward(grad_y, x, mean, invstd, weight, training, need_x, need_weight, need_bias):
+    dt = grad_y.dtype
+    c = x.shape[1]
+    grad_x = np.empty(x.shape, dt) if need_x else None
+    grad_w = np.empty((c,), dt) if need_weight else None
+    grad_b = np.empty((c,), dt) if need_bias else None
+    _C.batch_norm_backward(grad_y, x, mean, invstd, weight, grad_x, grad_w, grad_b, training)
+    return grad_x, grad_w, grad_b
+
+
+def group_norm_forward(x, weight, bias, n, groups, cg, s, eps):
+    """(y, mean, rstd) of normalizing x's rows of cg * s elements (n * groups rows)."""
+    y = np.empty(x.shape, x.dtype)
+    mean = np.empty((n * groups,), x.dtype)
+    rstd = np.empty((n * groups,), x.dtype)
+    _C.group_norm_forward(x, y, weight, bias, mean, rstd, n, groups, cg, s, eps)
+    return y, mean, rstd
+
+
+def group_norm_backward(grad_y, x, mean, rstd, weight, n, groups, cg, s, need_x, need_weight,
+                        need_bias):
+    dt = grad_y.dtype
+    grad_x = np.empty(x.shape, dt) if need_x else None
+    grad_w = np.empty((groups * cg,), dt) if need_weight else None
+    grad_b = np.empty((groups * cg,), dt) if need_bias else None
+    _C.group_norm_backward(grad_y, x, mean, rstd, weight, grad_x, grad_w, grad_b, n, groups, cg, s)
+    return grad_x, grad_w, grad_b
+
+
+def upsample2d(x, out_size, rows, row_w, cols, col_w):
+    """x (..., H, W) resampled to out_size through per-row and per-column taps."""
+    y = np.empty(x.shape[:-2] + tuple(out_size), x.dtype)
+    _C.upsample2d_forward(_as_planes(x), _as_planes(y), rows, row_w, cols, col_w)
+    return y
+
+
+def upsample2d_backward(grad_y, in_shape, rows, row_w, cols, col_w):
+    grad_x = np.empty(in_shape, grad_y.dtype)
+    _C.upsample2d_backward(_as_planes(grad_y), _as_planes(grad_x), rows, row_w, cols, col_w)
+    return grad_x
+
+
+def resample_taps(in_size, out_size, scale, mode, align_corners, dt):
+    """(indices (out, 2), weights (out, 2) or None) of one axis of F.interpolate, computed in
+    dtype dt as PyTorch's CPU kernels do (float32 arithmetic for float32 data)."""
+    i = np.arange(out_size)
+    if mode in ("nearest", "nearest-exact"):
+        # nearest uses a float32 scale whatever the data's dtype
+        s = np.float32(1.0 / scale) if scale else np.float32(in_size) / np.float32(out_size)
+        pos = i.astype(np.float32) + (np.float32(0.5) if mode == "nearest-exact" else 0)
+        src = np.minimum(np.floor(pos * s).astype(np.int64), in_size - 1)
+        if mode == "nearest" and out_size == in_size:
+            src = i
+        elif mode == "nearest" and out_size == 2 * in_size:
+            src = i >> 1
+        return np.ascontiguousarray(np.stack([src, src], axis=1)), None
+    t = np.dtype(dt).type
+    if align_corners:
+        s = t(in_size - 1) / t(out_size - 1) if out_size > 1 else t(0)
+        real = s * i.astype(dt)
+    else:
+        s = t(1.0 / scale) if scale else t(in_size) / t(out_size)
+        real = np.maximum(s * (i.astype(dt) + t(0.5)) - t(0.5), t(0))
+    i0 = np.minimum(np.floor(real).astype(np.int64), in_size - 1)
+    lam = np.clip(real - i0.astype(dt), t(0), t(1)).astype(dt)
+    i1 = i0 + (i0 < in_size - 1)
+    return (np.ascontiguousarray(np.stack([i0, i1], axis=1)),
+            np.ascontiguousarray(np.stack([t(1) - lam, lam], axis=1)))
+
+
+def embedding_backward(grad, indices, num_weights, padding_idx, scale_grad_by_freq):
+    """The weight gradient of an embedding lookup: rows summed per index (repeats add up),
+    the padding row left zero, optionally each row divided by its index's count."""
+    dim = grad.shape[-1]
+    flat = indices.reshape(-1)
+    g = grad.reshape(-1, dim)
+    if scale_grad_by_freq:
+        counts = np.bincount(flat, minlength=num_weights)
+        g = g / counts[flat][:, None].astype(grad.dtype)
+    out = np.zeros((num_weights, dim), grad.dtype)
+    np.add.at(out, flat, g)
+    if padding_idx is not None:
+        out[padding_idx] = 0
+    return out
+
+
+def embedding_renorm_(weight, indices, max_norm, norm_type):
+    """Rescale in place the rows of weight that indices name whose norm exceeds max_norm."""
+    rows = np.unique(indices)
+    norms = np.linalg.norm(weight[rows].astype(np.float64), ord=norm_type, axis=1)
+    big = norms > max_norm
+    scale = (max_norm / (norms[big] + 1e-7)).astype(weight.dtype)
+    weight[rows[big]] *= scale[:, None]

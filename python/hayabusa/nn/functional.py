@@ -192,3 +192,15 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
     if dim is None:
         dim = _implicit_softmax_dim("log_softmax", input.ndim, _stacklevel)
     return _softmax.log_softmax(input, dim, dtype)
+
+
+# convolution, pooling, normalization, embedding and resampling layers
+from ..ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold  # noqa: F401,E402
+from ..ops.dropout import dropout2d  # noqa: F401,E402
+from ..ops.embedding import embedding  # noqa: F401,E402
+from ..ops.normalization import batch_norm, group_norm, layer_norm  # noqa: F401,E402
+from ..ops.pool import (  # noqa: F401,E402
+    adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d,
+    avg_pool1d, avg_pool2d, max_pool1d, max_pool2d,
+)
+from ..ops.upsample import interpolate, upsample  # noqa: F401,E402
