@@ -21,9 +21,16 @@ HB_DECLARE_ISA(int, hb_gemm_driver_f64,
  * the work each further thread must have. */
 #define HB_GEMM_OMP_MIN_WORK ((double)(1 << 20))
 
+/* Below this many outputs a product stays on one thread whatever its depth:
+ * a few register tiles cannot be shared out, and each block of k would cost
+ * the threads three barriers for little work each (a Linear layer with ten
+ * outputs over a long input ran 2-threaded far slower than on one). */
+#define HB_GEMM_OMP_MIN_OUTPUTS 4096
+
 static int gemm_threads(int64_t m, int64_t n, int64_t k) {
     double work = (double)m * (double)n * (double)k;
-    if (work < HB_GEMM_OMP_MIN_WORK || omp_in_parallel())
+    if (work < HB_GEMM_OMP_MIN_WORK || (double)m * (double)n < HB_GEMM_OMP_MIN_OUTPUTS ||
+        omp_in_parallel())
         return 1;
     int threads = omp_get_max_threads();
     double useful = work / (HB_GEMM_OMP_MIN_WORK / 2);

@@ -300,9 +300,23 @@ static void NAME(gemm_tiny)(int64_t m, int64_t n, int64_t k, T alpha, const T *a
 int HB_ISA_FN(NAME(hb_gemm_driver))(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
                                     T alpha, const T *a, int64_t lda, const T *b, int64_t ldb,
                                     T beta, T *c, int64_t ldc, int nthreads) {
-    if ((double)m * (double)n * (double)k >= HB_GEMM_DIRECT_MAX || k > HB_GEMM_DIRECT_MAX_K)
+    if ((double)m * (double)n * (double)k >= HB_GEMM_DIRECT_MAX || k > HB_GEMM_DIRECT_MAX_K) {
+        if (2 * n <= NR && m > n) {
+            /* few columns, as in the direct path below: C^T = op(B)^T op(A)^T into
+             * scratch, its vectors along m, then stored transposed */
+            void *mem = NULL;
+            if (posix_memalign(&mem, 64, sizeof(T) * (size_t)(m * n)) != 0)
+                return HB_ENOMEM;
+            int status = NAME(gemm_packed)(!trans_b, !trans_a, n, m, k, 1, b, ldb, a, lda, 0,
+                                           (T *)mem, m, nthreads);
+            if (status == HB_OK)
+                NAME(store_transposed)(m, n, alpha, (const T *)mem, beta, c, ldc);
+            free(mem);
+            return status;
+        }
         return NAME(gemm_packed)(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
                                  nthreads);
+    }
     int64_t rs_a = trans_a ? 1 : lda, cs_a = trans_a ? lda : 1;
     int64_t rs_b = trans_b ? 1 : ldb, cs_b = trans_b ? ldb : 1;
     if (m * n <= HB_GEMM_TINY_MN) {
