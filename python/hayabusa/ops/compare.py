@@ -1,8 +1,15 @@
 """Comparing and cleaning values: isclose, allclose, equal, count_nonzero, nan_to_num."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .. import _dtype
 from .._tensor import Tensor, _TYPE_NAMES, _wrap
 from ..autograd.function import Function
 from ._util import broadcast_shapes
+
+if TYPE_CHECKING:
+    from .._typing import DimsLike
 
 
 def _check_tensor(x, name, position):
@@ -11,7 +18,8 @@ def _check_tensor(x, name, position):
                         f"(position {position}) must be Tensor, not {type(x).__name__}")
 
 
-def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Tensor:
     """Where |input - other| <= atol + rtol * |other| (infinities close only to themselves)."""
     _check_tensor(input, "isclose", 1)
     _check_tensor(other, "isclose", 2)
@@ -30,12 +38,13 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return _wrap(be.asarray(be.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
 
 
-def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> bool:
     """Whether isclose holds everywhere (a Python bool)."""
     return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 
-def equal(input, other):
+def equal(input: Tensor, other: Tensor) -> bool:
     """Whether the two tensors have the same shape and the same values (a Python bool)."""
     _check_tensor(input, "equal", 1)
     _check_tensor(other, "equal", 2)
@@ -44,7 +53,7 @@ def equal(input, other):
     return bool(input._backend.equal(input._data, other._data).all())
 
 
-def count_nonzero(input, dim=None):
+def count_nonzero(input: Tensor, dim: DimsLike | None = None) -> Tensor:
     """The number of non-zero entries (int64), over all of input or along the given dims."""
     from ._util import normalize_dim
     be = input._backend
@@ -73,7 +82,8 @@ class NanToNum(Function):
         return be.where(be.isfinite(self.x), grad, 0).astype(grad.dtype, copy=False)
 
 
-def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,
+               neginf: float | None = None) -> Tensor:
     """input with NaN, +inf and -inf replaced by nan, posinf and neginf (by default the
     dtype's largest and lowest finite values)."""
     if not input.dtype.is_floating_point:
@@ -82,5 +92,29 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     return NanToNum.apply(input, nan=nan, posinf=posinf, neginf=neginf)
 
 
-def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+def nan_to_num_(self: Tensor, nan: float = 0.0, posinf: float | None = None,
+                neginf: float | None = None) -> Tensor:
+    """In place, replaces NaN, +inf and -inf by ``nan``, ``posinf`` and ``neginf``
+    (:func:`hayabusa.nan_to_num`); returns this tensor.
+
+    An integer or bool tensor has none of them and is left unchanged. The gradient flows where
+    the entries were finite and is zero where they were replaced. In-place: the tensor's version
+    counter is bumped (so a graph that saved it refuses to run backward), and a leaf that
+    requires grad raises RuntimeError unless grad mode is off.
+
+    Args:
+        nan (float, optional): the value for NaN. Default: ``0.0``.
+        posinf (float, optional): the value for +inf. Default: ``None``, the dtype's largest
+            finite value.
+        neginf (float, optional): the value for -inf. Default: ``None``, the dtype's lowest
+            finite value.
+
+    Example::
+
+        >>> t = torch.tensor([float("nan"), float("inf"), -float("inf"), 1.5])
+        >>> t.nan_to_num_(posinf=9.0, neginf=-9.0)
+        tensor([ 0.0000,  9.0000, -9.0000,  1.5000])
+        >>> torch.tensor([float("inf")]).nan_to_num_()
+        tensor([3.4028e+38])
+    """
     return self._inplace(lambda s: nan_to_num(s, nan, posinf, neginf))

@@ -1,9 +1,15 @@
 """Matrix-shaped ops: tril, triu, diag, diagonal, trace, outer, addmm, fill_diagonal_."""
+from __future__ import annotations
+
 import numbers
+from typing import TYPE_CHECKING
 
 from .._tensor import Tensor, _TYPE_NAMES
 from ..autograd.function import Function
 from ._util import normalize_dim
+
+if TYPE_CHECKING:
+    from .._typing import Number
 
 
 class Triangle(Function):
@@ -23,12 +29,12 @@ def _triangle(name, input, diagonal, upper):
     return Triangle.apply(input, diagonal=int(diagonal), upper=upper)
 
 
-def tril(input, diagonal=0):
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     """input's entries on and below the given diagonal of its last two dims, zeros above."""
     return _triangle("tril", input, diagonal, False)
 
 
-def triu(input, diagonal=0):
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """input's entries on and above the given diagonal of its last two dims, zeros below."""
     return _triangle("triu", input, diagonal, True)
 
@@ -46,7 +52,7 @@ class Diagonal(Function):
         return g
 
 
-def diagonal(input, offset=0, dim1=0, dim2=1):
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     """The diagonal (offset above the main one, or below when negative) of the 2-D slices over
     dim1 and dim2, as a view with that diagonal as its last dim."""
     d1, d2 = normalize_dim(dim1, input.ndim), normalize_dim(dim2, input.ndim)
@@ -68,7 +74,7 @@ class DiagEmbed(Function):
         return self.be.ascontiguousarray(self.be.diagonal_view(grad, self.offset, 0, 1))
 
 
-def diag(input, diagonal=0):
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """A 1-D input: the square matrix with it on the given diagonal. A 2-D input: a copy of
     that diagonal."""
     if input.ndim == 1:
@@ -79,7 +85,7 @@ def diag(input, diagonal=0):
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
 
 
-def trace(input):
+def trace(input: Tensor) -> Tensor:
     """The sum of a matrix's main diagonal (int64 for integer and bool matrices)."""
     from .reduce import sum
     if input.ndim != 2:
@@ -87,7 +93,7 @@ def trace(input):
     return sum(Diagonal.apply(input, offset=0, dim1=0, dim2=1))
 
 
-def outer(input, vec2):
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
     """The outer product input[i] * vec2[j] of two vectors."""
     from .arith import mul
     from .shape import reshape
@@ -97,7 +103,8 @@ def outer(input, vec2):
     return mul(reshape(input, -1, 1), reshape(vec2, 1, -1))
 
 
-def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Number = 1,
+          alpha: Number = 1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2), input broadcast to the product's shape; with
     beta=0 input is not read (NaN in it does not propagate)."""
     from . import linalg
@@ -139,7 +146,7 @@ class FillDiagonal(Function):
         return g
 
 
-def fill_diagonal(input, fill_value, wrap=False):
+def fill_diagonal(input: Tensor, fill_value: Number | Tensor, wrap: bool = False) -> Tensor:
     """input with fill_value on its main diagonal (every dim of equal length above 2-D; a tall
     matrix's diagonal restarts after N+1 rows with wrap=True)."""
     if input.ndim < 2:
@@ -155,5 +162,32 @@ def fill_diagonal(input, fill_value, wrap=False):
 
 
 # ---------------------------------------------------------------- in place
-def fill_diagonal_(self, fill_value, wrap=False):
+def fill_diagonal_(self: Tensor, fill_value: Number | Tensor, wrap: bool = False) -> Tensor:
+    """Fills the main diagonal of this tensor with ``fill_value``, in place; returns this tensor.
+
+    The diagonal is the entries ``self[i, i, ..., i]``: a matrix may be tall or wide; a tensor of
+    more than 2 dims must have every dim of the same length. In a tall matrix, ``wrap=True``
+    starts the diagonal again after every ``N + 1`` rows (``N`` the number of columns), as
+    numpy's ``fill_diagonal``. The gradient is zero on the diagonal. In-place: the tensor's
+    version counter is bumped (so a graph that saved it refuses to run backward), and a leaf
+    that requires grad raises RuntimeError unless grad mode is off.
+
+    Args:
+        fill_value (Number): the value (a one-element tensor is read as its number).
+        wrap (bool, optional): restart the diagonal below a tall matrix's first ``N + 1`` rows.
+            Default: ``False``.
+
+    Example::
+
+        >>> torch.zeros(3, 3).fill_diagonal_(2.)
+        tensor([[2., 0., 0.],
+                [0., 2., 0.],
+                [0., 0., 2.]])
+        >>> torch.zeros(5, 2).fill_diagonal_(1., wrap=True)
+        tensor([[1., 0.],
+                [0., 1.],
+                [0., 0.],
+                [1., 0.],
+                [0., 1.]])
+    """
     return self._inplace(lambda s: fill_diagonal(s, fill_value, wrap))

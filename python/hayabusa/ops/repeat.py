@@ -1,12 +1,18 @@
 """Repeating and rearranging entries: repeat, tile, repeat_interleave, roll, flip, and the
 broadcasting helpers meshgrid and broadcast_tensors."""
+from __future__ import annotations
+
 import warnings
+from typing import TYPE_CHECKING, Sequence
 
 from .. import _dtype
 from .._tensor import Tensor, _TYPE_NAMES, _wrap
 from ..autograd.function import Function
 from . import shape as S
 from ._util import broadcast_shapes, normalize_dim
+
+if TYPE_CHECKING:
+    from .._typing import DimsLike
 
 
 def _int_list(args, name):
@@ -40,7 +46,7 @@ class Repeat(Function):
         return self.be.asarray(summed).reshape(self.in_shape)
 
 
-def repeat(input, *sizes):
+def repeat(input: Tensor, *sizes: int | Sequence[int]) -> Tensor:
     """input repeated along each dim sizes[k] times (Tensor.repeat; extra sizes add dims)."""
     sizes = _int_list(sizes, "repeat")
     if len(sizes) < input.ndim:
@@ -54,7 +60,7 @@ def repeat(input, *sizes):
     return Repeat.apply(input, repeats=sizes)
 
 
-def tile(input, dims):
+def tile(input: Tensor, dims: Sequence[int]) -> Tensor:
     """input repeated dims[k] times along each dim; dims shorter than input.ndim is padded
     with leading ones."""
     if not isinstance(dims, (tuple, list)):
@@ -64,7 +70,25 @@ def tile(input, dims):
     return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
 
 
-def _tensor_tile(self, *dims):
+def _tensor_tile(self: Tensor, *dims: int | Sequence[int]) -> Tensor:
+    """This tensor repeated ``dims[k]`` times along each dim (:func:`hayabusa.tile`).
+
+    The repetitions are given as ints or as one sequence (``x.tile(2, 3)`` or ``x.tile((2, 3))``).
+    Fewer of them than ``ndim`` are padded with leading ones (``x.tile(2)`` repeats the last
+    dim); more add leading dims, as :meth:`repeat` does. Differentiable.
+
+    Args:
+        *dims (int or sequence of ints): the number of repetitions along each dim.
+
+    Example::
+
+        >>> x = torch.tensor([[0, 1], [2, 3]])
+        >>> x.tile(2)
+        tensor([[0, 1, 0, 1],
+                [2, 3, 2, 3]])
+        >>> x.tile(2, 1).shape
+        hayabusa.Size([4, 2])
+    """
     return tile(self, _int_list(dims, "tile"))
 
 
@@ -84,7 +108,8 @@ class RepeatInterleave(Function):
         return g, None
 
 
-def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+def repeat_interleave(input: Tensor, repeats: int | Tensor | None = None, dim: int | None = None,
+                      *, output_size: int | None = None) -> Tensor:
     """Each entry (or slice along dim) of input repeated `repeats` times in place, or
     ``repeat_interleave(counts)``: the indices 0, 1, ... repeated counts[i] times."""
     if repeats is None:
@@ -142,7 +167,7 @@ class Roll(Function):
         return self.be.roll(grad, tuple(-s for s in self.shifts), axis=self.dims)
 
 
-def roll(input, shifts, dims=None):
+def roll(input: Tensor, shifts: int | Sequence[int], dims: DimsLike | None = None) -> Tensor:
     """input's entries shifted circularly by shifts along dims (all of input flattened when
     dims is None)."""
     shifts = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
@@ -173,7 +198,7 @@ class Flip(Function):
         return self.be.ascontiguousarray(self.be.flip(grad, self.dims))
 
 
-def flip(input, dims):
+def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
     """A copy of input with the order of entries reversed along dims."""
     if not isinstance(dims, (tuple, list)):
         raise TypeError(f"flip(): argument 'dims' (position 2) must be tuple of ints, not "
@@ -187,13 +212,33 @@ def flip(input, dims):
     return Flip.apply(input, dims=tuple(axes))
 
 
-def _tensor_flip(self, *dims):
+def _tensor_flip(self: Tensor, *dims: int | Sequence[int]) -> Tensor:
+    """A copy of this tensor with the order of entries reversed along ``dims``
+    (:func:`hayabusa.flip`).
+
+    The dims are given as ints or as one sequence (``x.flip(0, 1)`` or ``x.flip([0, 1])``); at
+    least one is needed. The result does not share memory with this tensor. Differentiable.
+
+    Args:
+        *dims (int or sequence of ints): the dims to reverse.
+
+    Example::
+
+        >>> x = torch.tensor([[0, 1], [2, 3]])
+        >>> x.flip(0)
+        tensor([[2, 3],
+                [0, 1]])
+        >>> x.flip(0, 1)
+        tensor([[3, 2],
+                [1, 0]])
+    """
     if not dims:
         raise TypeError("flip() missing 1 required positional arguments: \"dims\"")
     return flip(self, _int_list(dims, "flip"))
 
 
-def meshgrid(*tensors, indexing=None):
+def meshgrid(*tensors: Tensor | Sequence[Tensor],
+             indexing: str | None = None) -> tuple[Tensor, ...]:
     """Coordinate grids: the k-th output repeats tensors[k] along every other dim (with
     indexing='xy' the first two dims are swapped, as numpy.meshgrid)."""
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
@@ -228,7 +273,7 @@ def meshgrid(*tensors, indexing=None):
     return tuple(grids)
 
 
-def broadcast_tensors(*tensors):
+def broadcast_tensors(*tensors: Tensor | Sequence[Tensor]) -> tuple[Tensor, ...]:
     """The tensors expanded (as views) to their common broadcast shape."""
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
