@@ -62,7 +62,26 @@ class IndexSelect(Function):
 
 
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
-    """The entries of input at positions index (a vector) along dim, as a new tensor."""
+    """The slices of ``input`` at positions ``index`` along ``dim``, as a new tensor.
+
+    Differentiable with respect to ``input`` (the gradient of a slice picked several times adds
+    up).
+
+    Args:
+        input (Tensor): the source.
+        dim (int): the dimension ``index`` indexes.
+        index (Tensor): an int64 (or int32) vector (or 0-d) of positions in ``[0, size(dim))``.
+
+    Returns:
+        Tensor: ``input``'s shape with ``size(dim)`` replaced by ``len(index)``.
+
+    Example::
+
+        >>> x = torch.tensor([[1., 2., 3.], [4., 5., 6.]])
+        >>> torch.index_select(x, 1, torch.tensor([2, 0]))
+        tensor([[3., 1.],
+                [6., 4.]])
+    """
     _check_index_dtype(index, "index_select")
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
@@ -118,7 +137,23 @@ def _torch_dtype_name(dt):
 
 
 def masked_fill(input: Tensor, mask: Tensor, value: Number | Tensor) -> Tensor:
-    """input with value wherever mask is True (mask broadcasts with input)."""
+    """``input`` with ``value`` wherever ``mask`` is True.
+
+    Differentiable with respect to ``input`` (zero gradient where filled) and to a tensor
+    ``value`` (the sum of the gradient where filled).
+
+    Args:
+        input (Tensor): the source.
+        mask (Tensor): a bool tensor, broadcastable with ``input``.
+        value (Number or Tensor): a number or a 0-d tensor (cast to ``input``'s dtype).
+
+    Example::
+
+        >>> x = torch.tensor([[1., 2., 3.], [4., 5., 6.]])
+        >>> x.masked_fill(x > 3, 0.)
+        tensor([[1., 2., 3.],
+                [0., 0., 0.]])
+    """
     _check_mask(mask, "masked_fill")
     _check_value_tensor(value, "masked_fill_")
     broadcast_shapes(mask.shape, input.shape)
@@ -146,7 +181,18 @@ class MaskedSelect(Function):
 
 
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
-    """A 1-D tensor of input's entries where mask is True (the two broadcast together)."""
+    """A 1-D tensor of ``input``'s entries where ``mask`` is True, in row-major order.
+
+    Args:
+        input (Tensor): the source.
+        mask (Tensor): a bool tensor; ``input`` and ``mask`` broadcast together.
+
+    Example::
+
+        >>> x = torch.tensor([[1., 2., 3.], [4., 5., 6.]])
+        >>> torch.masked_select(x, x > 3)
+        tensor([4., 5., 6.])
+    """
     _check_mask(mask, "masked_select")
     shape = broadcast_shapes(input.shape, mask.shape)
     return MaskedSelect.apply(input, mask, shape=shape)
@@ -245,7 +291,29 @@ _SCATTER_REDUCTIONS = ("add", "multiply")
 
 def scatter(input: Tensor, dim: int, index: Tensor, src: Tensor | Number | None = None,
             value: Number | None = None, *, reduce: str | None = None) -> Tensor:
-    """input with src[i][j] (or value) written to position index[i][j] along dim (dim=1 shown)."""
+    """A copy of ``input`` with ``src``'s entries (or ``value``) written at the positions
+    ``index`` gives along ``dim``; the out-of-place :meth:`Tensor.scatter_`.
+
+    For 2-D tensors and ``dim=1``, ``out[i][index[i][j]] = src[i][j]``. Differentiable with
+    respect to ``input`` (zero gradient where written) and ``src``, unless ``reduce`` is given.
+
+    Args:
+        input (Tensor): the source.
+        dim (int): the dimension ``index`` indexes.
+        index (Tensor): int64 (or int32) positions, with as many dims as ``input`` and no larger
+            than it (and ``src``) outside ``dim``.
+        src (Tensor or Number): the values, of ``input``'s dtype; a number is taken as ``value``.
+        value (Number, optional): one value for every position, instead of ``src``.
+        reduce (str, optional): ``'add'`` or ``'multiply'`` into what is there (no gradient).
+            Default: ``None``.
+
+    Example::
+
+        >>> src = torch.tensor([[5.], [7.]])
+        >>> torch.scatter(torch.zeros(2, 3), 1, torch.tensor([[2], [0]]), src)
+        tensor([[0., 0., 5.],
+                [7., 0., 0.]])
+    """
     if src is not None and not isinstance(src, Tensor):
         src, value = None, src
     if (src is None) == (value is None):
@@ -284,7 +352,25 @@ class ScatterAdd(Function):
 
 
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
-    """input with src's entries added at index along dim (repeated indices all add)."""
+    """A copy of ``input`` with ``src``'s entries added at the positions ``index`` gives along
+    ``dim``; the out-of-place :meth:`Tensor.scatter_add_`.
+
+    For 2-D tensors and ``dim=1``, ``out[i][index[i][j]] += src[i][j]``; entries sent to the
+    same position all add up. Differentiable with respect to ``input`` and ``src``.
+
+    Args:
+        input (Tensor): the source.
+        dim (int): the dimension ``index`` indexes.
+        index (Tensor): int64 (or int32) positions, with as many dims as ``input`` and no larger
+            than it (and ``src``) outside ``dim``.
+        src (Tensor): the values, of ``input``'s dtype.
+
+    Example::
+
+        >>> src = torch.tensor([1., 2., 3., 4.])
+        >>> torch.scatter_add(torch.zeros(5), 0, torch.tensor([0, 1, 0, 4]), src)
+        tensor([4., 2., 0., 0., 4.])
+    """
     if not isinstance(src, Tensor):
         raise TypeError(f"scatter_add(): argument 'src' must be Tensor, not {type(src).__name__}")
     d = _check_scatter("scatter", input, dim, index, src)
@@ -324,7 +410,28 @@ class IndexAdd(Function):
 
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
               alpha: Number = 1) -> Tensor:
-    """input with alpha * source's slices added at positions index along dim."""
+    """A copy of ``input`` with ``alpha`` times the slices of ``source`` added to the slices at
+    positions ``index`` along ``dim``; the out-of-place :meth:`Tensor.index_add_`.
+
+    Slice ``k`` of ``source`` is added to slice ``index[k]``; repeated positions all add up.
+    Differentiable with respect to ``input`` and ``source``.
+
+    Args:
+        input (Tensor): the source.
+        dim (int): the dimension ``index`` indexes.
+        index (Tensor): an int64 (or int32) vector (or 0-d) of positions in ``[0, size(dim))``.
+        source (Tensor): the slices, of ``input``'s dtype and shape except along ``dim``, where
+            its size is ``len(index)``.
+        alpha (Number, optional): the factor of ``source``. Default: ``1``.
+
+    Example::
+
+        >>> src = torch.tensor([[1., 2.], [3., 4.], [5., 6.]])
+        >>> torch.index_add(torch.ones(3, 2), 0, torch.tensor([0, 2, 0]), src, alpha=2)
+        tensor([[13., 17.],
+                [ 1.,  1.],
+                [ 7.,  9.]])
+    """
     _check_vector_index(index, "index_add", "index_add_(): Index is supposed to be a vector")
     if not isinstance(source, Tensor):
         raise TypeError(f"index_add(): argument 'source' must be Tensor, not "
@@ -380,7 +487,26 @@ class IndexFill(Function):
 
 
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Number | Tensor) -> Tensor:
-    """input with value written to every slice at positions index along dim."""
+    """A copy of ``input`` with the slices at positions ``index`` along ``dim`` filled with
+    ``value``; the out-of-place :meth:`Tensor.index_fill_`.
+
+    Differentiable with respect to ``input`` (zero gradient where filled) and to a tensor
+    ``value``.
+
+    Args:
+        input (Tensor): the source.
+        dim (int): the dimension ``index`` indexes.
+        index (Tensor): an int64 (or int32) vector (or 0-d) of positions; negative ones count
+            from the end.
+        value (Number or Tensor): a number or a 0-d tensor.
+
+    Example::
+
+        >>> x = torch.tensor([[1., 2., 3.], [4., 5., 6.]])
+        >>> torch.index_fill(x, 1, torch.tensor([0, 2]), -1.)
+        tensor([[-1.,  2., -1.],
+                [-1.,  5., -1.]])
+    """
     _check_vector_index(index, "index_fill", "Index has to be a vector/scalar")
     _check_value_tensor(value, "index_fill_")
     d = normalize_dim(dim, input.ndim)
@@ -401,8 +527,26 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Number | Tensor) -
 
 # ---------------------------------------------------------------- nonzero
 def nonzero(input: Tensor, *, as_tuple: bool = False) -> Tensor | tuple[Tensor, ...]:
-    """The indices of input's non-zero entries: an (n, ndim) int64 tensor, or with as_tuple
-    one int64 vector per dimension."""
+    """The indices of ``input``'s non-zero entries, in row-major order.
+
+    Args:
+        input (Tensor): the source.
+        as_tuple (bool, optional, keyword-only): return one int64 vector per dim (what
+            ``input[...]`` takes) instead of one ``(n, ndim)`` tensor. Default: ``False``.
+
+    Returns:
+        Tensor or tuple of Tensors: an int64 ``(n, ndim)`` tensor, ``n`` the number of non-zero
+        entries; or ``ndim`` int64 vectors of length ``n``.
+
+    Example::
+
+        >>> x = torch.tensor([[0, 1], [2, 0]])
+        >>> torch.nonzero(x)
+        tensor([[0, 1],
+                [1, 0]])
+        >>> torch.nonzero(x, as_tuple=True)
+        (tensor([0, 1]), tensor([1, 0]))
+    """
     be = input._backend
     data = input._data
     if data.ndim == 0:
