@@ -30,12 +30,40 @@ def _triangle(name, input, diagonal, upper):
 
 
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
-    """input's entries on and below the given diagonal of its last two dims, zeros above."""
+    """The lower triangle of the matrices in ``input``'s last two dims: the entries on and below
+    diagonal ``diagonal``, zeros above.
+
+    Args:
+        input (Tensor): at least 2-D.
+        diagonal (int, optional): 0 the main diagonal, positive above it, negative below.
+            Default: ``0``.
+
+    Example::
+
+        >>> torch.tril(torch.arange(9.).reshape(3, 3))
+        tensor([[0., 0., 0.],
+                [3., 4., 0.],
+                [6., 7., 8.]])
+    """
     return _triangle("tril", input, diagonal, False)
 
 
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
-    """input's entries on and above the given diagonal of its last two dims, zeros below."""
+    """The upper triangle of the matrices in ``input``'s last two dims: the entries on and above
+    diagonal ``diagonal``, zeros below.
+
+    Args:
+        input (Tensor): at least 2-D.
+        diagonal (int, optional): 0 the main diagonal, positive above it, negative below.
+            Default: ``0``.
+
+    Example::
+
+        >>> torch.triu(torch.arange(9.).reshape(3, 3), diagonal=1)
+        tensor([[0., 1., 2.],
+                [0., 0., 5.],
+                [0., 0., 0.]])
+    """
     return _triangle("triu", input, diagonal, True)
 
 
@@ -53,8 +81,27 @@ class Diagonal(Function):
 
 
 def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
-    """The diagonal (offset above the main one, or below when negative) of the 2-D slices over
-    dim1 and dim2, as a view with that diagonal as its last dim."""
+    """A view of the diagonal ``offset`` of the 2-D slices over ``dim1`` and ``dim2``, as the
+    last dim (the two dims removed).
+
+    The view shares ``input``'s memory and version counter. Differentiable.
+
+    Args:
+        input (Tensor): at least 2-D.
+        offset (int, optional): 0 the main diagonal, positive above it, negative below.
+            Default: ``0``.
+        dim1 (int, optional): the first dim of the matrices. Default: ``0``.
+        dim2 (int, optional): the second dim of the matrices. Default: ``1``.
+
+    Example::
+
+        >>> x = torch.arange(9.).reshape(3, 3)
+        >>> torch.diagonal(x), torch.diagonal(x, offset=1), x.diagonal(-1)
+        (tensor([0., 4., 8.]), tensor([1., 5.]), tensor([3., 7.]))
+        >>> torch.diagonal(torch.arange(8.).reshape(2, 2, 2), dim1=1, dim2=2)
+        tensor([[0., 3.],
+                [4., 7.]])
+    """
     d1, d2 = normalize_dim(dim1, input.ndim), normalize_dim(dim2, input.ndim)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
@@ -75,8 +122,26 @@ class DiagEmbed(Function):
 
 
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
-    """A 1-D input: the square matrix with it on the given diagonal. A 2-D input: a copy of
-    that diagonal."""
+    """A vector on a diagonal of a square matrix, or a matrix's diagonal as a vector.
+
+    For a 1-D ``input`` of length ``n``, the ``(n + |diagonal|)``-square matrix with ``input`` on
+    diagonal ``diagonal`` and zeros elsewhere; for a 2-D ``input``, a copy of its diagonal
+    ``diagonal`` (see :func:`diagonal` for a view). Differentiable.
+
+    Args:
+        input (Tensor): 1-D or 2-D.
+        diagonal (int, optional): 0 the main diagonal, positive above it, negative below.
+            Default: ``0``.
+
+    Example::
+
+        >>> torch.diag(torch.tensor([1., 2.]), 1)
+        tensor([[0., 1., 0.],
+                [0., 0., 2.],
+                [0., 0., 0.]])
+        >>> torch.diag(torch.arange(9.).reshape(3, 3))
+        tensor([0., 4., 8.])
+    """
     if input.ndim == 1:
         return DiagEmbed.apply(input, offset=int(diagonal))
     if input.ndim == 2:
@@ -86,7 +151,18 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
 
 
 def trace(input: Tensor) -> Tensor:
-    """The sum of a matrix's main diagonal (int64 for integer and bool matrices)."""
+    """The sum of a matrix's main diagonal, as a 0-d tensor.
+
+    Integer and bool matrices give an int64 sum, as :func:`hayabusa.sum`. Differentiable.
+
+    Args:
+        input (Tensor): a matrix (2-D).
+
+    Example::
+
+        >>> torch.trace(torch.arange(9.).reshape(3, 3))
+        tensor(12.)
+    """
     from .reduce import sum
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
@@ -94,7 +170,23 @@ def trace(input: Tensor) -> Tensor:
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
-    """The outer product input[i] * vec2[j] of two vectors."""
+    """The outer product of two vectors: ``out[i, j] = input[i] * vec2[j]``.
+
+    The dtypes promote as :func:`hayabusa.mul`'s. Differentiable.
+
+    Args:
+        input (Tensor): a vector of length ``n``.
+        vec2 (Tensor): a vector of length ``m``.
+
+    Returns:
+        Tensor: ``(n, m)``.
+
+    Example::
+
+        >>> torch.outer(torch.tensor([1., 2.]), torch.tensor([1., 10., 100.]))
+        tensor([[  1.,  10., 100.],
+                [  2.,  20., 200.]])
+    """
     from .arith import mul
     from .shape import reshape
     for name, v in (("self", input), ("vec2", vec2)):
@@ -105,8 +197,32 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Number = 1,
           alpha: Number = 1) -> Tensor:
-    """beta * input + alpha * (mat1 @ mat2), input broadcast to the product's shape; with
-    beta=0 input is not read (NaN in it does not propagate)."""
+    """``beta * input + alpha * (mat1 @ mat2)``.
+
+    ``input`` broadcasts to the product's shape; with ``beta=0`` it is not read (NaN in it does
+    not propagate), as PyTorch. With ``beta = alpha = 1`` and a bias vector this is one fused
+    GEMM-with-bias call, as :class:`~hayabusa.nn.Linear`'s. Differentiable.
+
+    Args:
+        input (Tensor): the addend, broadcastable to ``(n, p)``, of ``mat2``'s dtype.
+        mat1 (Tensor): ``(n, m)``.
+        mat2 (Tensor): ``(m, p)``.
+        beta (Number, optional, keyword-only): the factor of ``input``. Default: ``1``.
+        alpha (Number, optional, keyword-only): the factor of the product. Default: ``1``.
+
+    Returns:
+        Tensor: ``(n, p)``.
+
+    Example::
+
+        >>> mat1 = torch.tensor([[1., 1.], [0., 1.]])
+        >>> torch.addmm(torch.tensor([1., 2.]), mat1, torch.eye(2))
+        tensor([[2., 3.],
+                [1., 3.]])
+        >>> torch.addmm(torch.ones(2, 2), torch.eye(2), torch.eye(2), beta=0.5, alpha=2)
+        tensor([[2.5000, 0.5000],
+                [0.5000, 2.5000]])
+    """
     from . import linalg
     from .arith import add, mul
     from .shape import expand, t
