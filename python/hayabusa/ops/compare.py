@@ -20,7 +20,30 @@ def _check_tensor(x, name, position):
 
 def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Tensor:
-    """Where |input - other| <= atol + rtol * |other| (infinities close only to themselves)."""
+    """Where ``input`` and ``other`` are close: ``|input - other| <= atol + rtol * |other|``.
+
+    Infinities are close only to themselves; NaN is close to nothing, or to NaN with
+    ``equal_nan``. Bool tensors compare for equality.
+
+    Args:
+        input (Tensor): the first tensor.
+        other (Tensor): the second tensor, of ``input``'s dtype, broadcastable with it.
+        rtol (float, optional): the relative tolerance, at least 0. Default: ``1e-05``.
+        atol (float, optional): the absolute tolerance, at least 0. Default: ``1e-08``.
+        equal_nan (bool, optional): count NaN as close to NaN. Default: ``False``.
+
+    Returns:
+        Tensor: bool, of the broadcast shape.
+
+    Example::
+
+        >>> a = torch.tensor([1., 2., float("inf"), float("nan")])
+        >>> b = torch.tensor([1.000001, 2.1, float("inf"), float("nan")])
+        >>> torch.isclose(a, b)
+        tensor([ True, False,  True, False])
+        >>> torch.isclose(a, b, equal_nan=True)
+        tensor([ True, False,  True,  True])
+    """
     _check_tensor(input, "isclose", 1)
     _check_tensor(other, "isclose", 2)
     if input.dtype is not other.dtype:
@@ -40,12 +63,35 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
 
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
              equal_nan: bool = False) -> bool:
-    """Whether isclose holds everywhere (a Python bool)."""
+    """Whether :func:`isclose` holds for every pair of entries, as a Python bool.
+
+    Args:
+        input (Tensor): the first tensor.
+        other (Tensor): the second tensor, of ``input``'s dtype, broadcastable with it.
+        rtol (float, optional): the relative tolerance. Default: ``1e-05``.
+        atol (float, optional): the absolute tolerance. Default: ``1e-08``.
+        equal_nan (bool, optional): count NaN as close to NaN. Default: ``False``.
+
+    Example::
+
+        >>> torch.allclose(torch.tensor([1., 2.]), torch.tensor([1., 2.000001]))
+        True
+    """
     return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 
 def equal(input: Tensor, other: Tensor) -> bool:
-    """Whether the two tensors have the same shape and the same values (a Python bool)."""
+    """Whether the two tensors have the same shape and the same values, as a Python bool.
+
+    NaN equals nothing, so a tensor holding NaN is not equal to itself.
+
+    Example::
+
+        >>> torch.equal(torch.tensor([1, 2]), torch.tensor([1, 2]))
+        True
+        >>> torch.equal(torch.tensor([1, 2]), torch.tensor([[1, 2]]))
+        False
+    """
     _check_tensor(input, "equal", 1)
     _check_tensor(other, "equal", 2)
     if input.shape != other.shape:
@@ -54,7 +100,24 @@ def equal(input: Tensor, other: Tensor) -> bool:
 
 
 def count_nonzero(input: Tensor, dim: DimsLike | None = None) -> Tensor:
-    """The number of non-zero entries (int64), over all of input or along the given dims."""
+    """The number of non-zero entries of ``input``, over all of it or along ``dim``.
+
+    Args:
+        input (Tensor): the source.
+        dim (int or tuple of ints, optional): the dims to count along (removed from the
+            result). Default: ``None``, every dim.
+
+    Returns:
+        Tensor: int64.
+
+    Example::
+
+        >>> x = torch.tensor([[0, 1, 2], [0, 0, 3]])
+        >>> torch.count_nonzero(x)
+        tensor(3)
+        >>> torch.count_nonzero(x, dim=0)
+        tensor([0, 1, 2])
+    """
     from ._util import normalize_dim
     be = input._backend
     if dim is None:
@@ -84,8 +147,25 @@ class NanToNum(Function):
 
 def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,
                neginf: float | None = None) -> Tensor:
-    """input with NaN, +inf and -inf replaced by nan, posinf and neginf (by default the
-    dtype's largest and lowest finite values)."""
+    """``input`` with NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf``.
+
+    An integer or bool tensor has none of them and comes back as a copy. The gradient flows
+    where the entries are finite and is zero where they were replaced.
+
+    Args:
+        input (Tensor): the source.
+        nan (float, optional): the value for NaN. Default: ``0.0``.
+        posinf (float, optional): the value for +inf. Default: ``None``, the dtype's largest
+            finite value.
+        neginf (float, optional): the value for -inf. Default: ``None``, the dtype's lowest
+            finite value.
+
+    Example::
+
+        >>> x = torch.tensor([float("nan"), float("inf"), -float("inf"), 1.5])
+        >>> torch.nan_to_num(x, posinf=9.0)
+        tensor([ 0.0000e+00,  9.0000e+00, -3.4028e+38,  1.5000e+00])
+    """
     if not input.dtype.is_floating_point:
         from .shape import clone
         return clone(input)

@@ -27,7 +27,17 @@ class Reciprocal(Function):
 
 
 def reciprocal(input: Tensor) -> Tensor:
-    """1 / input (integer and bool inputs give the default float dtype)."""
+    """``1 / input``, elementwise.
+
+    Integer and bool inputs give the default float dtype; ``1 / 0`` is ``inf``. Differentiable.
+
+    Example::
+
+        >>> torch.reciprocal(torch.tensor([2., 0., -4.]))
+        tensor([ 0.5000,     inf, -0.2500])
+        >>> torch.reciprocal(torch.tensor([2, 4]))
+        tensor([0.5000, 0.2500])
+    """
     if not input.dtype.is_floating_point:
         input = cast(input, _dtype.get_default_dtype())
     return Reciprocal.apply(input)
@@ -57,7 +67,24 @@ class Fmod(Function):
 
 
 def fmod(input: Tensor, other: TensorOrNumber) -> Tensor:
-    """The elementwise remainder of input / other, with the sign of input."""
+    """The elementwise remainder of ``input / other``, with the sign of ``input`` (C's
+    ``fmod``; :func:`hayabusa.remainder` takes the sign of ``other``).
+
+    ``fmod(a, b) = a - trunc(a / b) * b``. The dtypes promote as for :func:`hayabusa.add`
+    (integers stay integers); an integer division by zero raises RuntimeError. Differentiable
+    with respect to both (the gradient of ``other`` is ``-trunc(a / b)``).
+
+    Args:
+        input (Tensor): the dividend.
+        other (Tensor or Number): the divisor, broadcastable with ``input``.
+
+    Example::
+
+        >>> torch.fmod(torch.tensor([-3., 3., 5.5]), 2)
+        tensor([-1.0000,  1.0000,  1.5000])
+        >>> torch.fmod(torch.tensor([-3, 3]), torch.tensor([2, -2]))
+        tensor([-1,  1])
+    """
     if not isinstance(input, Tensor):
         raise TypeError(f"fmod(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
@@ -70,13 +97,33 @@ def fmod(input: Tensor, other: TensorOrNumber) -> Tensor:
 
 
 def clamp_min(input: Tensor, min: TensorOrNumber) -> Tensor:
-    """input with every entry below min raised to min."""
+    """``input`` with every entry below ``min`` raised to ``min``: ``clamp(input, min=min)``.
+
+    Args:
+        input (Tensor): the source.
+        min (Number or Tensor): the lower bound (a tensor broadcasts with ``input``).
+
+    Example::
+
+        >>> torch.clamp_min(torch.tensor([-1.5, 0.5, 2.7]), 0.)
+        tensor([0.0000, 0.5000, 2.7000])
+    """
     from .arith import clamp
     return clamp(input, min=min)
 
 
 def clamp_max(input: Tensor, max: TensorOrNumber) -> Tensor:
-    """input with every entry above max lowered to max."""
+    """``input`` with every entry above ``max`` lowered to ``max``: ``clamp(input, max=max)``.
+
+    Args:
+        input (Tensor): the source.
+        max (Number or Tensor): the upper bound (a tensor broadcasts with ``input``).
+
+    Example::
+
+        >>> torch.clamp_max(torch.tensor([-1.5, 0.5, 2.7]), torch.tensor([0., 0., 1.]))
+        tensor([-1.5000,  0.0000,  1.0000])
+    """
     from .arith import clamp
     return clamp(input, max=max)
 
