@@ -115,7 +115,24 @@ def new_full(self: Tensor, size: Sequence[int], fill_value: Number, *,
 
 def new_tensor(self: Tensor, data: Any, *, dtype: DTypeLike | None = None,
                device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
-    """A new tensor holding a copy of data, in this tensor's dtype unless dtype is given."""
+    """A new tensor holding a copy of ``data``, in this tensor's dtype unless ``dtype`` is
+    given (:func:`hayabusa.tensor`).
+
+    A tensor ``data`` is copied and detached, with PyTorch's warning to prefer
+    ``data.detach().clone()``.
+
+    Args:
+        data (array_like): a number, a (nested) list or tuple, a numpy array or a tensor.
+        dtype (hayabusa.dtype, optional): the new tensor's dtype. Default: this tensor's.
+        device (optional): only the CPU exists. Default: ``None``.
+        requires_grad (bool, optional): record operations on the new tensor. Default: ``False``.
+
+    Example::
+
+        >>> x = torch.tensor([1.5], dtype=torch.float64)
+        >>> x.new_tensor([1, 2])
+        tensor([1., 2.], dtype=hayabusa.float64)
+    """
     import warnings
     from ._factories import tensor
     if isinstance(data, Tensor):
@@ -146,17 +163,42 @@ def byte(self: Tensor) -> Tensor:
 
 
 def data_ptr(self: Tensor) -> int:
-    """The address of the tensor's first element."""
+    """The address of the tensor's first element in memory, as an int.
+
+    Example::
+
+        >>> x = torch.tensor([[1., 2., 3.], [4., 5., 6.]])
+        >>> x[1].data_ptr() - x.data_ptr()  # three float32 entries further
+        12
+    """
     return self._backend.data_ptr(self._data)
 
 
 def storage_offset(self: Tensor) -> int:
-    """The first element's offset, in elements, into the memory the tensor views."""
+    """The first element's offset, in elements, into the memory the tensor views.
+
+    Example::
+
+        >>> x = torch.tensor([[1., 2., 3.], [4., 5., 6.]])
+        >>> x.storage_offset(), x[1].storage_offset(), x[:, 1].storage_offset()
+        (0, 3, 1)
+    """
     return self._backend.storage_offset(self._data)
 
 
 def H(self: Tensor) -> Tensor:
-    """The conjugate transpose of a matrix (its transpose: tensors here are real)."""
+    """The conjugate transpose of a matrix: its transpose, as a view (tensors here are real).
+
+    Only matrices: a 0-d tensor warns (deprecated in PyTorch) and comes back as a view; other
+    ranks raise RuntimeError (use ``mT`` for batches).
+
+    Example::
+
+        >>> torch.tensor([[1., 2., 3.], [4., 5., 6.]]).H
+        tensor([[1., 4.],
+                [2., 5.],
+                [3., 6.]])
+    """
     from .ops.shape import _view_alias, transpose
     if self.ndim == 0:
         import warnings
@@ -254,7 +296,19 @@ def _check_callable_target(self, name):
 
 
 def apply_(self: Tensor, callable: Callable[[Any], Any]) -> Tensor:
-    """Replace each entry x by callable(x), in place (slow: a Python call per entry)."""
+    """Replaces each entry ``x`` by ``callable(x)``, in place; returns this tensor.
+
+    Slow (one Python call per entry) and not differentiable: a tensor that requires grad raises
+    RuntimeError. The results are cast to this tensor's dtype. The version counter is bumped.
+
+    Args:
+        callable (callable): takes and returns a Python number.
+
+    Example::
+
+        >>> torch.tensor([1., 2., 3.]).apply_(lambda v: v * v)
+        tensor([1., 4., 9.])
+    """
     _check_callable_target(self, "apply_")
     data = self._data
     out = [callable(x) for x in data.reshape(-1).tolist()]
@@ -264,8 +318,23 @@ def apply_(self: Tensor, callable: Callable[[Any], Any]) -> Tensor:
 
 
 def map_(self: Tensor, tensor: Tensor, callable: Callable[[Any, Any], Any]) -> Tensor:
-    """Replace each entry x by callable(x, y), y the matching entry of tensor (broadcast to
-    self's shape), in place."""
+    """Replaces each entry ``x`` by ``callable(x, y)``, ``y`` the matching entry of ``tensor``,
+    in place; returns this tensor.
+
+    ``tensor`` broadcasts to this tensor's shape. Slow (one Python call per entry) and not
+    differentiable: this tensor must not require grad. The results are cast to this tensor's
+    dtype. The version counter is bumped.
+
+    Args:
+        tensor (Tensor): the second arguments.
+        callable (callable): takes two Python numbers and returns one.
+
+    Example::
+
+        >>> t = torch.tensor([1., 2., 3.])
+        >>> t.map_(torch.tensor([10., 20., 30.]), lambda a, b: a + b)
+        tensor([11., 22., 33.])
+    """
     from .ops.shape import expand
     _check_callable_target(self, "map_")
     other = expand(tensor, self.shape)._data
