@@ -1,20 +1,46 @@
 """hayabusa.get_num_threads / set_num_threads: the OpenMP threads the CPU kernels split work across."""
+from __future__ import annotations
+
 import numpy as _np
 
 from . import _C
 
 
-def get_num_threads():
-    """Returns the number of threads used for intra-op parallelism on CPU."""
+def get_num_threads() -> int:
+    """Returns the number of threads used for intra-op parallelism on CPU.
+
+    The OpenMP thread count of the calling thread: what :func:`set_num_threads` set, else
+    ``OMP_NUM_THREADS`` or the number of cores. Kernels below a size threshold run on one thread
+    whatever it says.
+
+    Example::
+
+        >>> n = torch.get_num_threads()
+        >>> torch.set_num_threads(1)
+        >>> torch.get_num_threads()
+        1
+        >>> torch.set_num_threads(n)
+    """
     return _C.get_num_threads()
 
 
-def set_num_threads(n, /):
+def set_num_threads(n: int, /) -> None:
     """Sets the number of threads used for intra-op parallelism on CPU, as torch.set_num_threads.
 
-    Like PyTorch, it takes a positive int (not a bool or a float). The setting
+    Like PyTorch, it takes a positive int (not a bool or a float: RuntimeError). The setting
     is OpenMP's, which belongs to the calling thread: kernels run from other
     Python threads keep OMP_NUM_THREADS (or the number of cores).
+
+    Args:
+        n (int): the number of threads, at least 1.
+
+    Example::
+
+        >>> n = torch.get_num_threads()
+        >>> torch.set_num_threads(2)
+        >>> torch.get_num_threads()
+        2
+        >>> torch.set_num_threads(n)
     """
     if isinstance(n, (bool, _np.bool_)) or not isinstance(n, (int, _np.integer)):
         raise RuntimeError(f"set_num_threads expects an int, but got {_type_name(n)}")

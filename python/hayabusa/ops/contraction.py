@@ -5,13 +5,19 @@ within an operand are taken as diagonals and size-1 dims are broadcast, both wit
 differentiable view ops; what remains, every letter once per operand, is one Function
 whose backward is again an einsum per operand.
 """
+from __future__ import annotations
+
 import math
 import string
+from typing import TYPE_CHECKING, Any
 
 from .._tensor import Tensor
 from ..autograd.function import Function
 from . import shape as S
 from .matrix import diagonal
+
+if TYPE_CHECKING:
+    from typing import Sequence
 
 _LETTERS = string.ascii_uppercase + string.ascii_lowercase
 
@@ -118,9 +124,33 @@ def _take_repeated_diagonals(x, term, index):
         term = term[:d1] + term[d1 + 1:d2] + term[d2 + 1:] + repeated
 
 
-def einsum(*args):
-    """Sums of products of the operands' entries, named by an equation (``"ij,jk->ik"``), as
-    torch.einsum: implicit output, ellipses, broadcasting of size-1 dims, the sublist form."""
+def einsum(*args: Any) -> Tensor:
+    """Sums of products of the operands' entries, the dims named by an equation in Einstein
+    notation: ``einsum("ij,jk->ik", a, b)`` is ``a @ b``.
+
+    Each operand's dims get one letter; letters shared between operands are multiplied
+    together, and letters missing from the output (after ``->``) are summed over. Without
+    ``->`` the output has the letters that appear once, in alphabetical order. A letter
+    repeated within an operand takes its diagonal (``"ii"`` is the trace); ``...`` stands for
+    the remaining dims, which broadcast; size-1 dims broadcast too. The sublist form
+    ``einsum(a, [0, 1], b, [1, 2], [0, 2])`` is accepted. Differentiable (backward is an einsum
+    per operand); the operands must share a dtype.
+
+    Args:
+        equation (str): the subscripts, e.g. ``"bij,bjk->bik"``.
+        *operands (Tensor): the tensors, one per comma-separated term (or one list of them).
+
+    Example::
+
+        >>> a, b = torch.arange(6.).reshape(2, 3), torch.arange(12.).reshape(3, 4)
+        >>> torch.einsum("ij,jk->ik", a, b)
+        tensor([[20., 23., 26., 29.],
+                [56., 68., 80., 92.]])
+        >>> torch.einsum("ii", torch.arange(4.).reshape(2, 2))
+        tensor(3.)
+        >>> torch.einsum("bij->bji", torch.ones(5, 2, 3)).shape
+        hayabusa.Size([5, 3, 2])
+    """
     if args and isinstance(args[0], Tensor):
         equation, operands = _from_sublists(args)
     else:
@@ -185,9 +215,32 @@ def _from_sublists(args):
     return equation, operands
 
 
-def tensordot(a, b, dims=2, out=None):
-    """The sum over the last `dims` dims of a and the first `dims` of b (or the listed dims,
-    ``dims=([1, 0], [0, 1])``) of their products, as one matrix product."""
+def tensordot(a: Tensor, b: Tensor,
+              dims: int | tuple[Sequence[int], Sequence[int]] | Tensor = 2,
+              out: None = None) -> Tensor:
+    """Contracts ``a`` and ``b`` over several dims: the sum of products over the last ``dims``
+    dims of ``a`` and the first ``dims`` of ``b``, or over the dims listed in pairs.
+
+    It runs as one matrix product of the two reshaped operands. The result has ``a``'s free
+    dims followed by ``b``'s. Differentiable; the operands must share a dtype; ``out=`` raises
+    NotImplementedError.
+
+    Args:
+        a (Tensor): the first operand.
+        b (Tensor): the second operand.
+        dims (int or pair of lists of ints, optional): how many trailing dims of ``a`` (and
+            leading dims of ``b``) to contract, or the dims of ``a`` and of ``b`` to contract,
+            matched in order (``([1, 0], [0, 1])``). Default: ``2``.
+
+    Example::
+
+        >>> a, b = torch.arange(6.).reshape(2, 3), torch.arange(12.).reshape(3, 4)
+        >>> torch.tensordot(a, b, dims=1)
+        tensor([[20., 23., 26., 29.],
+                [56., 68., 80., 92.]])
+        >>> torch.tensordot(torch.ones(3, 4, 5), torch.ones(4, 3, 2), dims=([1, 0], [0, 1])).shape
+        hayabusa.Size([5, 2])
+    """
     from .linalg import mm
     if out is not None:
         raise NotImplementedError("tensordot(out=...) is not supported")

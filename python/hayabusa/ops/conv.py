@@ -1,12 +1,21 @@
 """Convolutions (conv1d/2d, conv_transpose1d/2d) and unfold/fold.
 
-Every convolution runs as a 2-D one in C (im2col + GEMM per image; a 1-D
-convolution is a 2-D one over a height of 1). Backward computes the input,
-weight and bias gradients that are needed in one call.
+Every convolution runs as a 2-D one in C (a 1-D convolution is a 2-D one over a
+height of 1): stride-1 convolutions through a direct kernel per instruction set
+where it is the faster path, the others through im2col + GEMM per image.
+Backward computes the input, weight and bias gradients that are needed in one
+call.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .._tensor import Tensor
 from ..autograd.function import Function
 from . import shape as S
+
+if TYPE_CHECKING:
+    from typing import Sequence
 
 
 class Conv2d(Function):
@@ -197,11 +206,81 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, dims, name):
     return S.squeeze(out, 0) if unbatched else out
 
 
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
+           stride: int | Sequence[int] = 1, padding: str | int | Sequence[int] = 0,
+           dilation: int | Sequence[int] = 1, groups: int = 1) -> Tensor:
+    """Applies a 2-D convolution (PyTorch's cross-correlation) over an image batch.
+
+    ``out[n, o] = bias[o] + sum_c sum_(p, q) weight[o, c, p, q] * x[n, c, i*sH + p*dH - padH,
+    j*sW + q*dW - padW]``, with ``c`` running over the input channels of output channel ``o``'s
+    group and zeros outside the image. Stride-1 convolutions run a direct C kernel per
+    instruction set where that is faster, the others im2col + GEMM; backward computes the input,
+    weight and bias gradients in one call. float32 and float64 only (other dtypes raise
+    NotImplementedError); ``input``, ``weight`` and ``bias`` must share the dtype.
+
+    Args:
+        input (Tensor): ``(N, C_in, H, W)``, or ``(C_in, H, W)`` unbatched.
+        weight (Tensor): ``(C_out, C_in / groups, kH, kW)``.
+        bias (Tensor, optional): ``(C_out,)``. Default: ``None``.
+        stride (int or tuple, optional): the step of the kernel. Default: ``1``.
+        padding (int, tuple or str, optional): zeros added on both sides of each spatial dim,
+            or ``'valid'`` (none) or ``'same'`` (the output keeps the input's size; stride 1
+            only; an odd total puts the extra zero after, as PyTorch). Default: ``0``.
+        dilation (int or tuple, optional): the spacing of the kernel's taps. Default: ``1``.
+        groups (int, optional): split the channels into this many groups, each convolved with
+            its own ``C_out / groups`` filters. Default: ``1``.
+
+    Returns:
+        Tensor: ``(N, C_out, H_out, W_out)`` (no ``N`` if unbatched), with
+        ``H_out = (H + 2 * padH - dH * (kH - 1) - 1) // sH + 1`` and likewise ``W_out``.
+
+    Example::
+
+        >>> x = torch.arange(16.).reshape(1, 1, 4, 4)
+        >>> F.conv2d(x, torch.ones(1, 1, 3, 3))
+        tensor([[[[45., 54.],
+                  [81., 90.]]]])
+        >>> F.conv2d(x, torch.ones(1, 1, 3, 3), stride=2, padding=1)
+        tensor([[[[10., 24.],
+                  [51., 90.]]]])
+        >>> F.conv2d(torch.ones(2, 4, 8, 8), torch.ones(6, 2, 3, 3), groups=2).shape
+        hayabusa.Size([2, 6, 6, 6])
+    """
     return _convnd(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
 
 
-def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
+           stride: int | Sequence[int] = 1, padding: str | int | Sequence[int] = 0,
+           dilation: int | Sequence[int] = 1, groups: int = 1) -> Tensor:
+    """Applies a 1-D convolution (PyTorch's cross-correlation) over a batch of sequences.
+
+    ``out[n, o, i] = bias[o] + sum_c sum_p weight[o, c, p] * x[n, c, i*stride + p*dilation -
+    padding]``, with ``c`` running over the input channels of output channel ``o``'s group and
+    zeros outside the sequence. It runs as :func:`conv2d` over a height of 1. float32 and
+    float64 only (other dtypes raise NotImplementedError).
+
+    Args:
+        input (Tensor): ``(N, C_in, L)``, or ``(C_in, L)`` unbatched.
+        weight (Tensor): ``(C_out, C_in / groups, k)``.
+        bias (Tensor, optional): ``(C_out,)``. Default: ``None``.
+        stride (int or tuple, optional): the step of the kernel. Default: ``1``.
+        padding (int, tuple or str, optional): zeros added on both sides, or ``'valid'`` or
+            ``'same'`` (stride 1 only). Default: ``0``.
+        dilation (int or tuple, optional): the spacing of the kernel's taps. Default: ``1``.
+        groups (int, optional): the number of channel groups. Default: ``1``.
+
+    Returns:
+        Tensor: ``(N, C_out, L_out)`` (no ``N`` if unbatched), with
+        ``L_out = (L + 2 * padding - dilation * (k - 1) - 1) // stride + 1``.
+
+    Example::
+
+        >>> x = torch.tensor([[[1., 2., 3., 4., 5.]]])
+        >>> F.conv1d(x, torch.tensor([[[1., 0., -1.]]]))
+        tensor([[[-2., -2., -2.]]])
+        >>> F.conv1d(x, torch.tensor([[[1., 0., -1.]]]), torch.tensor([10.]), padding=1)
+        tensor([[[ 8.,  8.,  8.,  8., 14.]]])
+    """
     return _convnd(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
 
 
@@ -249,14 +328,84 @@ def _conv_transposend(input, weight, bias, stride, padding, output_padding, grou
     return S.squeeze(out, 0) if unbatched else out
 
 
-def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
-                     dilation=1):
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
+                     stride: int | Sequence[int] = 1, padding: int | Sequence[int] = 0,
+                     output_padding: int | Sequence[int] = 0, groups: int = 1,
+                     dilation: int | Sequence[int] = 1) -> Tensor:
+    """Applies a 2-D transposed convolution (the gradient of :func:`conv2d` with respect to its
+    input; sometimes called a deconvolution).
+
+    Each input pixel adds ``weight``'s ``kH x kW`` patch (taps ``dilation`` apart), scaled by
+    its value, into the output, the patches of neighbouring pixels ``stride`` apart; then
+    ``padding`` rows and columns are cropped from each side. The output has the size of an input
+    that :func:`conv2d` with the same ``stride``, ``padding`` and ``dilation`` maps to
+    ``input``'s size (``output_padding`` picks among them when ``stride > 1``). float32 and
+    float64 only (other dtypes raise NotImplementedError).
+
+    Args:
+        input (Tensor): ``(N, C_in, H, W)``, or ``(C_in, H, W)`` unbatched.
+        weight (Tensor): ``(C_in, C_out / groups, kH, kW)``.
+        bias (Tensor, optional): ``(C_out,)``. Default: ``None``.
+        stride (int or tuple, optional): the step of the kernel. Default: ``1``.
+        padding (int or tuple, optional): rows and columns cropped from each side of the
+            output: the conv2d padding this undoes (a string is a TypeError). Default: ``0``.
+        output_padding (int or tuple, optional): extra size added to one side of the output,
+            smaller than ``stride`` or ``dilation``. Default: ``0``.
+        groups (int, optional): the number of channel groups. Default: ``1``.
+        dilation (int or tuple, optional): the spacing of the kernel's taps. Default: ``1``.
+
+    Returns:
+        Tensor: ``(N, C_out, H_out, W_out)`` (no ``N`` if unbatched), with ``H_out = (H - 1) *
+        sH - 2 * padH + dH * (kH - 1) + output_padH + 1`` and likewise ``W_out``.
+
+    Example::
+
+        >>> F.conv_transpose2d(torch.ones(1, 1, 2, 2), torch.ones(1, 1, 2, 2), stride=2)
+        tensor([[[[1., 1., 1., 1.],
+                  [1., 1., 1., 1.],
+                  [1., 1., 1., 1.],
+                  [1., 1., 1., 1.]]]])
+        >>> x, w = torch.ones(1, 4, 5, 5), torch.ones(4, 3, 3, 3)
+        >>> F.conv_transpose2d(x, w, stride=2, padding=1, output_padding=1).shape
+        hayabusa.Size([1, 3, 10, 10])
+    """
     return _conv_transposend(input, weight, bias, stride, padding, output_padding, groups,
                              dilation, 2, "conv_transpose2d")
 
 
-def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
-                     dilation=1):
+def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
+                     stride: int | Sequence[int] = 1, padding: int | Sequence[int] = 0,
+                     output_padding: int | Sequence[int] = 0, groups: int = 1,
+                     dilation: int | Sequence[int] = 1) -> Tensor:
+    """Applies a 1-D transposed convolution (the gradient of :func:`conv1d` with respect to its
+    input); see :func:`conv_transpose2d`.
+
+    It runs as :func:`conv_transpose2d` over a height of 1. float32 and float64 only (other
+    dtypes raise NotImplementedError).
+
+    Args:
+        input (Tensor): ``(N, C_in, L)``, or ``(C_in, L)`` unbatched.
+        weight (Tensor): ``(C_in, C_out / groups, k)``.
+        bias (Tensor, optional): ``(C_out,)``. Default: ``None``.
+        stride (int or tuple, optional): the step of the kernel. Default: ``1``.
+        padding (int or tuple, optional): the conv1d padding this undoes. Default: ``0``.
+        output_padding (int or tuple, optional): extra size added to one side of the output,
+            smaller than ``stride`` or ``dilation``. Default: ``0``.
+        groups (int, optional): the number of channel groups. Default: ``1``.
+        dilation (int or tuple, optional): the spacing of the kernel's taps. Default: ``1``.
+
+    Returns:
+        Tensor: ``(N, C_out, L_out)`` (no ``N`` if unbatched), with ``L_out = (L - 1) * stride -
+        2 * padding + dilation * (k - 1) + output_padding + 1``.
+
+    Example::
+
+        >>> x = torch.tensor([[[1., 2., 3.]]])
+        >>> F.conv_transpose1d(x, torch.ones(1, 1, 2))
+        tensor([[[1., 3., 5., 3.]]])
+        >>> F.conv_transpose1d(x, torch.ones(1, 1, 2), stride=2)
+        tensor([[[1., 1., 2., 2., 3., 3.]]])
+    """
     return _conv_transposend(input, weight, bias, stride, padding, output_padding, groups,
                              dilation, 1, "conv_transpose1d")
 
@@ -288,8 +437,34 @@ def _blocks(size, kernel, dilation, padding, stride):
             for s, k, d, p, st in zip(size, kernel, dilation, padding, stride)]
 
 
-def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
-    """Sliding local blocks: (N, C, H, W) -> (N, C * kh * kw, L) (unbatched (C, H, W) too)."""
+def unfold(input: Tensor, kernel_size: int | Sequence[int], dilation: int | Sequence[int] = 1,
+           padding: int | Sequence[int] = 0, stride: int | Sequence[int] = 1) -> Tensor:
+    """Extracts sliding local blocks of an image batch into columns (im2col).
+
+    Column ``l`` of the result holds the ``C * kH * kW`` values of the ``l``-th block (blocks in
+    row-major order over the output positions, values in ``(c, p, q)`` order), with zeros where
+    the padded block leaves the image. Only 4-D (and 3-D unbatched) inputs, as PyTorch; floating
+    dtypes only (others raise NotImplementedError). :func:`fold` is its adjoint.
+
+    Args:
+        input (Tensor): ``(N, C, H, W)``, or ``(C, H, W)`` unbatched.
+        kernel_size (int or tuple): the block size ``(kH, kW)``.
+        dilation (int or tuple, optional): the spacing of the block's taps. Default: ``1``.
+        padding (int or tuple, optional): zeros added on both sides of each spatial dim.
+            Default: ``0``.
+        stride (int or tuple, optional): the step between blocks. Default: ``1``.
+
+    Returns:
+        Tensor: ``(N, C * kH * kW, L)`` (no ``N`` if unbatched), ``L`` the number of blocks.
+
+    Example::
+
+        >>> F.unfold(torch.arange(9.).reshape(1, 1, 3, 3), kernel_size=2)
+        tensor([[[0., 1., 3., 4.],
+                 [1., 2., 4., 5.],
+                 [3., 4., 6., 7.],
+                 [4., 5., 7., 8.]]])
+    """
     if not isinstance(input, Tensor):
         raise TypeError(f"unfold(): argument 'input' must be Tensor, not {type(input).__name__}")
     kernel, dilation, padding, stride = _window_params(kernel_size, dilation, padding, stride)
@@ -310,8 +485,35 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     return S.squeeze(out, 0) if input.ndim == 3 else out
 
 
-def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
-    """The inverse layout of unfold, overlapping values summed: (N, C * kh * kw, L) -> (N, C, H, W)."""
+def fold(input: Tensor, output_size: int | Sequence[int], kernel_size: int | Sequence[int],
+         dilation: int | Sequence[int] = 1, padding: int | Sequence[int] = 0,
+         stride: int | Sequence[int] = 1) -> Tensor:
+    """Combines columns of sliding local blocks into an image batch (col2im), summing where
+    blocks overlap.
+
+    The adjoint of :func:`unfold` (not its inverse: a value covered by ``m`` blocks comes back
+    ``m`` times). Floating dtypes only (others raise NotImplementedError).
+
+    Args:
+        input (Tensor): ``(N, C * kH * kW, L)``, or ``(C * kH * kW, L)`` unbatched, ``L`` the
+            number of blocks that fit in ``output_size``.
+        output_size (int or tuple): the image size ``(H, W)``.
+        kernel_size (int or tuple): the block size ``(kH, kW)``.
+        dilation (int or tuple, optional): the spacing of the block's taps. Default: ``1``.
+        padding (int or tuple, optional): the padding of the image the blocks were taken from
+            (values that land in it are dropped). Default: ``0``.
+        stride (int or tuple, optional): the step between blocks. Default: ``1``.
+
+    Returns:
+        Tensor: ``(N, C, H, W)`` (no ``N`` if unbatched).
+
+    Example::
+
+        >>> F.fold(torch.ones(1, 4, 4), output_size=(3, 3), kernel_size=2)
+        tensor([[[[1., 2., 1.],
+                  [2., 4., 2.],
+                  [1., 2., 1.]]]])
+    """
     if not isinstance(input, Tensor):
         raise TypeError(f"fold(): argument 'input' must be Tensor, not {type(input).__name__}")
     what = "the sliding block dimensions"

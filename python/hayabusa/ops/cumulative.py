@@ -1,8 +1,15 @@
 """Scans along one dim: cumsum, cumprod, and diff (n-th forward differences)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
 from ._util import cast, normalize_dim
+
+if TYPE_CHECKING:
+    from .._typing import DTypeLike
 
 
 def _reverse_cumsum(be, a, axis):
@@ -58,19 +65,72 @@ def _scan(op, input, dim, dtype):
     return op.apply(input, dim=d)
 
 
-def cumsum(input, dim, *, dtype=None):
-    """out[..., k, ...] = sum of input[..., :k+1, ...] along dim."""
+def cumsum(input: Tensor, dim: int, *, dtype: DTypeLike | None = None) -> Tensor:
+    """The cumulative sum along ``dim``: ``out[..., k, ...] = sum(input[..., :k+1, ...])``.
+
+    Integer and bool inputs accumulate in int64, as PyTorch. Differentiable.
+
+    Args:
+        input (Tensor): the source.
+        dim (int): the dim to scan along.
+        dtype (hayabusa.dtype, optional, keyword-only): cast the input to this dtype first.
+            Default: ``None``.
+
+    Example::
+
+        >>> torch.cumsum(torch.tensor([[1, 2, 3], [4, 5, 6]]), dim=1)
+        tensor([[ 1,  3,  6],
+                [ 4,  9, 15]])
+        >>> torch.cumsum(torch.tensor([True, True, False]), 0)
+        tensor([1, 2, 2])
+    """
     return _scan(Cumsum, input, dim, dtype)
 
 
-def cumprod(input, dim, *, dtype=None):
-    """out[..., k, ...] = product of input[..., :k+1, ...] along dim."""
+def cumprod(input: Tensor, dim: int, *, dtype: DTypeLike | None = None) -> Tensor:
+    """The cumulative product along ``dim``: ``out[..., k, ...] = prod(input[..., :k+1, ...])``.
+
+    Integer and bool inputs accumulate in int64, as PyTorch. Differentiable, zeros included.
+
+    Args:
+        input (Tensor): the source.
+        dim (int): the dim to scan along.
+        dtype (hayabusa.dtype, optional, keyword-only): cast the input to this dtype first.
+            Default: ``None``.
+
+    Example::
+
+        >>> torch.cumprod(torch.tensor([1., 2., 3., 4.]), 0)
+        tensor([ 1.,  2.,  6., 24.])
+    """
     return _scan(Cumprod, input, dim, dtype)
 
 
-def diff(input, n=1, dim=-1, prepend=None, append=None):
-    """The n-th forward difference along dim (logical xor for bool), after prepending and
-    appending the given tensors along dim."""
+def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None,
+         append: Tensor | None = None) -> Tensor:
+    """The ``n``-th forward difference along ``dim``: ``out[i] = input[i + 1] - input[i]``,
+    ``n`` times.
+
+    ``prepend`` and ``append`` are joined to ``input`` along ``dim`` first. Bool tensors take
+    ``!=`` (logical xor) for ``-``. Each application shortens ``dim`` by one. Differentiable.
+
+    Args:
+        input (Tensor): at least 1-D.
+        n (int, optional): how many times to difference, at least 0. Default: ``1``.
+        dim (int, optional): the dim. Default: ``-1``.
+        prepend (Tensor, optional): values put before ``input`` along ``dim`` (as many dims as
+            ``input``). Default: ``None``.
+        append (Tensor, optional): values put after ``input`` along ``dim``. Default: ``None``.
+
+    Example::
+
+        >>> torch.diff(torch.tensor([1, 3, 6, 10]))
+        tensor([2, 3, 4])
+        >>> torch.diff(torch.tensor([1, 3, 6, 10]), n=2)
+        tensor([1, 1])
+        >>> torch.diff(torch.tensor([1, 3]), prepend=torch.tensor([0]), append=torch.tensor([10]))
+        tensor([1, 2, 7])
+    """
     from .arith import logical_xor, sub
     from .shape import cat
     if input.ndim == 0:

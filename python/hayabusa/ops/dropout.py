@@ -1,4 +1,6 @@
 """dropout2d: whole channels zeroed (the mask is one value per (sample, channel))."""
+from __future__ import annotations
+
 import warnings
 
 from .._random import default_generator
@@ -20,7 +22,30 @@ def _channel_dropout(input, p, training, inplace, generator=None):
     return Dropout.apply(input, mask=mask, scale=1.0 / (1.0 - p))
 
 
-def dropout2d(input, p=0.5, training=True, inplace=False):
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:
+    """Zeroes whole channels of ``input``, each with probability ``p``, and scales the others by
+    ``1 / (1 - p)``.
+
+    The mask has one value per (sample, channel), drawn from the global generator (seeded by
+    :func:`hayabusa.manual_seed`; the values differ from PyTorch's). With ``training=False`` or
+    ``p=0`` the input is returned as it is. As in PyTorch, a 3-D input is read as ``(N, C, L)``
+    (with a warning), and inputs that are not 3-D or 4-D warn.
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(N, C, L)``.
+        p (float, optional): the probability of zeroing a channel, in [0, 1]. Default: ``0.5``.
+        training (bool, optional): apply dropout (True) or return ``input``. Default: ``True``.
+        inplace (bool, optional): write the result into ``input``. Default: ``False``.
+
+    Example::
+
+        >>> out = F.dropout2d(torch.ones(1, 1000, 2, 2), p=0.25)
+        >>> sorted(set(out.flatten().tolist()))
+        [0.0, 1.3333333730697632]
+        >>> bool((out.amin(dim=(2, 3)) == out.amax(dim=(2, 3))).all())  # whole channels
+        True
+    """
     if not isinstance(input, Tensor):
         raise TypeError(f"dropout2d(): argument 'input' must be Tensor, not {type(input).__name__}")
     if input.ndim not in (3, 4):

@@ -5,13 +5,19 @@ Values carry gradients (scattered or gathered back by the same indices); index a
 tensors never do. An op saves its index tensor as an input, so changing it in place
 before backward raises instead of giving a wrong gradient.
 """
+from __future__ import annotations
+
 import numbers
 import warnings
+from typing import TYPE_CHECKING
 
 from .. import _dtype
 from .._tensor import Tensor, _TYPE_NAMES, _wrap
 from ..autograd.function import Function
 from ._util import broadcast_shapes, cast, normalize_dim, unbroadcast
+
+if TYPE_CHECKING:
+    from .._typing import Number
 
 
 def _type_name(dt):
@@ -55,8 +61,27 @@ class IndexSelect(Function):
         return g, None
 
 
-def index_select(input, dim, index):
-    """The entries of input at positions index (a vector) along dim, as a new tensor."""
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    """The slices of ``input`` at positions ``index`` along ``dim``, as a new tensor.
+
+    Differentiable with respect to ``input`` (the gradient of a slice picked several times adds
+    up).
+
+    Args:
+        input (Tensor): the source.
+        dim (int): the dimension ``index`` indexes.
+        index (Tensor): an int64 (or int32) vector (or 0-d) of positions in ``[0, size(dim))``.
+
+    Returns:
+        Tensor: ``input``'s shape with ``size(dim)`` replaced by ``len(index)``.
+
+    Example::
+
+        >>> x = torch.tensor([[1., 2., 3.], [4., 5., 6.]])
+        >>> torch.index_select(x, 1, torch.tensor([2, 0]))
+        tensor([[3., 1.],
+                [6., 4.]])
+    """
     _check_index_dtype(index, "index_select")
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
@@ -111,8 +136,24 @@ def _torch_dtype_name(dt):
             "int16": "short", "bool": "bool"}[dt.name]
 
 
-def masked_fill(input, mask, value):
-    """input with value wherever mask is True (mask broadcasts with input)."""
+def masked_fill(input: Tensor, mask: Tensor, value: Number | Tensor) -> Tensor:
+    """``input`` with ``value`` wherever ``mask`` is True.
+
+    Differentiable with respect to ``input`` (zero gradient where filled) and to a tensor
+    ``value`` (the sum of the gradient where filled).
+
+    Args:
+        input (Tensor): the source.
+        mask (Tensor): a bool tensor, broadcastable with ``input``.
+        value (Number or Tensor): a number or a 0-d tensor (cast to ``input``'s dtype).
+
+    Example::
+
+        >>> x = torch.tensor([[1., 2., 3.], [4., 5., 6.]])
+        >>> x.masked_fill(x > 3, 0.)
+        tensor([[1., 2., 3.],
+                [0., 0., 0.]])
+    """
     _check_mask(mask, "masked_fill")
     _check_value_tensor(value, "masked_fill_")
     broadcast_shapes(mask.shape, input.shape)
@@ -139,8 +180,19 @@ class MaskedSelect(Function):
         return unbroadcast(be, g, self.in_shape), None
 
 
-def masked_select(input, mask):
-    """A 1-D tensor of input's entries where mask is True (the two broadcast together)."""
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
+    """A 1-D tensor of ``input``'s entries where ``mask`` is True, in row-major order.
+
+    Args:
+        input (Tensor): the source.
+        mask (Tensor): a bool tensor; ``input`` and ``mask`` broadcast together.
+
+    Example::
+
+        >>> x = torch.tensor([[1., 2., 3.], [4., 5., 6.]])
+        >>> torch.masked_select(x, x > 3)
+        tensor([4., 5., 6.])
+    """
     _check_mask(mask, "masked_select")
     shape = broadcast_shapes(input.shape, mask.shape)
     return MaskedSelect.apply(input, mask, shape=shape)
@@ -237,8 +289,31 @@ class Scatter(Function):
 _SCATTER_REDUCTIONS = ("add", "multiply")
 
 
-def scatter(input, dim, index, src=None, value=None, *, reduce=None):
-    """input with src[i][j] (or value) written to position index[i][j] along dim (dim=1 shown)."""
+def scatter(input: Tensor, dim: int, index: Tensor, src: Tensor | Number | None = None,
+            value: Number | None = None, *, reduce: str | None = None) -> Tensor:
+    """A copy of ``input`` with ``src``'s entries (or ``value``) written at the positions
+    ``index`` gives along ``dim``; the out-of-place :meth:`Tensor.scatter_`.
+
+    For 2-D tensors and ``dim=1``, ``out[i][index[i][j]] = src[i][j]``. Differentiable with
+    respect to ``input`` (zero gradient where written) and ``src``, unless ``reduce`` is given.
+
+    Args:
+        input (Tensor): the source.
+        dim (int): the dimension ``index`` indexes.
+        index (Tensor): int64 (or int32) positions, with as many dims as ``input`` and no larger
+            than it (and ``src``) outside ``dim``.
+        src (Tensor or Number): the values, of ``input``'s dtype; a number is taken as ``value``.
+        value (Number, optional): one value for every position, instead of ``src``.
+        reduce (str, optional): ``'add'`` or ``'multiply'`` into what is there (no gradient).
+            Default: ``None``.
+
+    Example::
+
+        >>> src = torch.tensor([[5.], [7.]])
+        >>> torch.scatter(torch.zeros(2, 3), 1, torch.tensor([[2], [0]]), src)
+        tensor([[0., 0., 5.],
+                [7., 0., 0.]])
+    """
     if src is not None and not isinstance(src, Tensor):
         src, value = None, src
     if (src is None) == (value is None):
@@ -276,8 +351,26 @@ class ScatterAdd(Function):
         return (grad if need_x else None), None, gsrc
 
 
-def scatter_add(input, dim, index, src):
-    """input with src's entries added at index along dim (repeated indices all add)."""
+def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """A copy of ``input`` with ``src``'s entries added at the positions ``index`` gives along
+    ``dim``; the out-of-place :meth:`Tensor.scatter_add_`.
+
+    For 2-D tensors and ``dim=1``, ``out[i][index[i][j]] += src[i][j]``; entries sent to the
+    same position all add up. Differentiable with respect to ``input`` and ``src``.
+
+    Args:
+        input (Tensor): the source.
+        dim (int): the dimension ``index`` indexes.
+        index (Tensor): int64 (or int32) positions, with as many dims as ``input`` and no larger
+            than it (and ``src``) outside ``dim``.
+        src (Tensor): the values, of ``input``'s dtype.
+
+    Example::
+
+        >>> src = torch.tensor([1., 2., 3., 4.])
+        >>> torch.scatter_add(torch.zeros(5), 0, torch.tensor([0, 1, 0, 4]), src)
+        tensor([4., 2., 0., 0., 4.])
+    """
     if not isinstance(src, Tensor):
         raise TypeError(f"scatter_add(): argument 'src' must be Tensor, not {type(src).__name__}")
     d = _check_scatter("scatter", input, dim, index, src)
@@ -315,8 +408,30 @@ class IndexAdd(Function):
         return (grad if need_x else None), None, gs
 
 
-def index_add(input, dim, index, source, *, alpha=1):
-    """input with alpha * source's slices added at positions index along dim."""
+def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
+              alpha: Number = 1) -> Tensor:
+    """A copy of ``input`` with ``alpha`` times the slices of ``source`` added to the slices at
+    positions ``index`` along ``dim``; the out-of-place :meth:`Tensor.index_add_`.
+
+    Slice ``k`` of ``source`` is added to slice ``index[k]``; repeated positions all add up.
+    Differentiable with respect to ``input`` and ``source``.
+
+    Args:
+        input (Tensor): the source.
+        dim (int): the dimension ``index`` indexes.
+        index (Tensor): an int64 (or int32) vector (or 0-d) of positions in ``[0, size(dim))``.
+        source (Tensor): the slices, of ``input``'s dtype and shape except along ``dim``, where
+            its size is ``len(index)``.
+        alpha (Number, optional): the factor of ``source``. Default: ``1``.
+
+    Example::
+
+        >>> src = torch.tensor([[1., 2.], [3., 4.], [5., 6.]])
+        >>> torch.index_add(torch.ones(3, 2), 0, torch.tensor([0, 2, 0]), src, alpha=2)
+        tensor([[13., 17.],
+                [ 1.,  1.],
+                [ 7.,  9.]])
+    """
     _check_vector_index(index, "index_add", "index_add_(): Index is supposed to be a vector")
     if not isinstance(source, Tensor):
         raise TypeError(f"index_add(): argument 'source' must be Tensor, not "
@@ -371,8 +486,27 @@ class IndexFill(Function):
         return gx, None, gv
 
 
-def index_fill(input, dim, index, value):
-    """input with value written to every slice at positions index along dim."""
+def index_fill(input: Tensor, dim: int, index: Tensor, value: Number | Tensor) -> Tensor:
+    """A copy of ``input`` with the slices at positions ``index`` along ``dim`` filled with
+    ``value``; the out-of-place :meth:`Tensor.index_fill_`.
+
+    Differentiable with respect to ``input`` (zero gradient where filled) and to a tensor
+    ``value``.
+
+    Args:
+        input (Tensor): the source.
+        dim (int): the dimension ``index`` indexes.
+        index (Tensor): an int64 (or int32) vector (or 0-d) of positions; negative ones count
+            from the end.
+        value (Number or Tensor): a number or a 0-d tensor.
+
+    Example::
+
+        >>> x = torch.tensor([[1., 2., 3.], [4., 5., 6.]])
+        >>> torch.index_fill(x, 1, torch.tensor([0, 2]), -1.)
+        tensor([[-1.,  2., -1.],
+                [-1.,  5., -1.]])
+    """
     _check_vector_index(index, "index_fill", "Index has to be a vector/scalar")
     _check_value_tensor(value, "index_fill_")
     d = normalize_dim(dim, input.ndim)
@@ -392,9 +526,27 @@ def index_fill(input, dim, index, value):
 
 
 # ---------------------------------------------------------------- nonzero
-def nonzero(input, *, as_tuple=False):
-    """The indices of input's non-zero entries: an (n, ndim) int64 tensor, or with as_tuple
-    one int64 vector per dimension."""
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Tensor | tuple[Tensor, ...]:
+    """The indices of ``input``'s non-zero entries, in row-major order.
+
+    Args:
+        input (Tensor): the source.
+        as_tuple (bool, optional, keyword-only): return one int64 vector per dim (what
+            ``input[...]`` takes) instead of one ``(n, ndim)`` tensor. Default: ``False``.
+
+    Returns:
+        Tensor or tuple of Tensors: an int64 ``(n, ndim)`` tensor, ``n`` the number of non-zero
+        entries; or ``ndim`` int64 vectors of length ``n``.
+
+    Example::
+
+        >>> x = torch.tensor([[0, 1], [2, 0]])
+        >>> torch.nonzero(x)
+        tensor([[0, 1],
+                [1, 0]])
+        >>> torch.nonzero(x, as_tuple=True)
+        (tensor([0, 1]), tensor([1, 0]))
+    """
     be = input._backend
     data = input._data
     if data.ndim == 0:
@@ -409,21 +561,133 @@ def nonzero(input, *, as_tuple=False):
 
 
 # ---------------------------------------------------------------- in place
-def masked_fill_(self, mask, value):
+def masked_fill_(self: Tensor, mask: Tensor, value: Number | Tensor) -> Tensor:
+    """In place, writes ``value`` wherever ``mask`` is True (:func:`hayabusa.masked_fill`);
+    returns this tensor.
+
+    In-place: the tensor's version counter is bumped (so a graph that saved it refuses to run
+    backward), and a leaf that requires grad raises RuntimeError unless grad mode is off.
+
+    Args:
+        mask (Tensor): a bool tensor, broadcastable to this tensor's shape.
+        value (Number or Tensor): a number or a 0-d tensor (its gradient is the sum of the
+            gradient over the filled positions).
+
+    Example::
+
+        >>> t = torch.zeros(2, 3)
+        >>> t.masked_fill_(torch.tensor([True, False, True]), 1.)
+        tensor([[1., 0., 1.],
+                [1., 0., 1.]])
+    """
     return self._inplace(lambda s, m, v: masked_fill(s, m, v), mask, value)
 
 
-def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+def scatter_(self: Tensor, dim: int, index: Tensor, src: Tensor | Number | None = None,
+             value: Number | None = None, *, reduce: str | None = None) -> Tensor:
+    """In place, writes ``src``'s entries (or ``value``) at the positions ``index`` gives along
+    ``dim`` (:func:`hayabusa.scatter`); returns this tensor.
+
+    For a 2-D tensor and ``dim=1``, ``self[i][index[i][j]] = src[i][j]``. Where ``index``
+    repeats a position, one of the values written there is kept. With ``reduce='add'`` or
+    ``'multiply'`` the values are added to (multiplied into) what is there instead, with no
+    gradient (PyTorch's deprecated form; a tensor ``src`` warns). In-place: the tensor's version
+    counter is bumped (so a graph that saved it refuses to run backward), and a leaf that
+    requires grad raises RuntimeError unless grad mode is off.
+
+    Args:
+        dim (int): the dimension ``index`` indexes.
+        index (Tensor): int64 (or int32) positions, with as many dims as this tensor and no larger
+            than it (and ``src``) outside ``dim``.
+        src (Tensor or Number): the values, of this tensor's dtype (only its leading block of
+            ``index``'s shape is read); a number is taken as ``value``.
+        value (Number, optional): one value for every position, instead of ``src``.
+        reduce (str, optional): ``'add'`` or ``'multiply'``. Default: ``None`` (overwrite).
+
+    Example::
+
+        >>> t = torch.zeros(2, 3)
+        >>> t.scatter_(1, torch.tensor([[2], [0]]), torch.tensor([[5.], [7.]]))
+        tensor([[0., 0., 5.],
+                [7., 0., 0.]])
+        >>> torch.zeros(2, 3).scatter_(0, torch.tensor([[1, 0, 1]]), 4.)
+        tensor([[0., 4., 0.],
+                [4., 0., 4.]])
+    """
     return self._inplace(lambda s, i, v: scatter(s, dim, i, v, value, reduce=reduce), index, src)
 
 
-def scatter_add_(self, dim, index, src):
+def scatter_add_(self: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """In place, adds ``src``'s entries at the positions ``index`` gives along ``dim``
+    (:func:`hayabusa.scatter_add`); returns this tensor.
+
+    For a 2-D tensor and ``dim=1``, ``self[i][index[i][j]] += src[i][j]``; entries sent to the
+    same position all add up. In-place: the tensor's version counter is bumped (so a graph that
+    saved it refuses to run backward), and a leaf that requires grad raises RuntimeError unless
+    grad mode is off.
+
+    Args:
+        dim (int): the dimension ``index`` indexes.
+        index (Tensor): int64 (or int32) positions, with as many dims as this tensor and no larger
+            than it (and ``src``) outside ``dim``.
+        src (Tensor): the values, of this tensor's dtype (only its leading block of ``index``'s
+            shape is read).
+
+    Example::
+
+        >>> t = torch.zeros(5)
+        >>> t.scatter_add_(0, torch.tensor([0, 1, 0, 4]), torch.tensor([1., 2., 3., 4.]))
+        tensor([4., 2., 0., 0., 4.])
+    """
     return self._inplace(lambda s, i, v: scatter_add(s, dim, i, v), index, src)
 
 
-def index_add_(self, dim, index, source, *, alpha=1):
+def index_add_(self: Tensor, dim: int, index: Tensor, source: Tensor, *,
+               alpha: Number = 1) -> Tensor:
+    """In place, adds ``alpha`` times the slices of ``source`` to the slices at positions
+    ``index`` along ``dim`` (:func:`hayabusa.index_add`); returns this tensor.
+
+    Slice ``k`` of ``source`` along ``dim`` is added to slice ``index[k]``; repeated positions
+    all add up. In-place: the tensor's version counter is bumped (so a graph that saved it
+    refuses to run backward), and a leaf that requires grad raises RuntimeError unless grad mode
+    is off.
+
+    Args:
+        dim (int): the dimension ``index`` indexes.
+        index (Tensor): an int64 (or int32) vector (or 0-d) of positions in ``[0, size(dim))``.
+        source (Tensor): the slices, of this tensor's dtype and shape except along ``dim``,
+            where its size is ``len(index)``.
+        alpha (Number, optional): the factor of ``source``. Default: ``1``.
+
+    Example::
+
+        >>> t = torch.ones(3, 2)
+        >>> t.index_add_(0, torch.tensor([0, 2, 0]), torch.tensor([[1., 2.], [3., 4.], [5., 6.]]))
+        tensor([[7., 9.],
+                [1., 1.],
+                [4., 5.]])
+    """
     return self._inplace(lambda s, i, v: index_add(s, dim, i, v, alpha=alpha), index, source)
 
 
-def index_fill_(self, dim, index, value):
+def index_fill_(self: Tensor, dim: int, index: Tensor, value: Number | Tensor) -> Tensor:
+    """In place, fills the slices at positions ``index`` along ``dim`` with ``value``
+    (:func:`hayabusa.index_fill`); returns this tensor.
+
+    In-place: the tensor's version counter is bumped (so a graph that saved it refuses to run
+    backward), and a leaf that requires grad raises RuntimeError unless grad mode is off.
+
+    Args:
+        dim (int): the dimension ``index`` indexes.
+        index (Tensor): an int64 (or int32) vector (or 0-d) of positions; negative ones count
+            from the end.
+        value (Number or Tensor): a number or a 0-d tensor.
+
+    Example::
+
+        >>> t = torch.ones(2, 3)
+        >>> t.index_fill_(1, torch.tensor([0, 2]), -1.)
+        tensor([[-1.,  1., -1.],
+                [-1.,  1., -1.]])
+    """
     return self._inplace(lambda s, i, v: index_fill(s, dim, i, v), index, value)

@@ -1,9 +1,15 @@
 """Matrix-shaped ops: tril, triu, diag, diagonal, trace, outer, addmm, fill_diagonal_."""
+from __future__ import annotations
+
 import numbers
+from typing import TYPE_CHECKING
 
 from .._tensor import Tensor, _TYPE_NAMES
 from ..autograd.function import Function
 from ._util import normalize_dim
+
+if TYPE_CHECKING:
+    from .._typing import Number
 
 
 class Triangle(Function):
@@ -23,13 +29,41 @@ def _triangle(name, input, diagonal, upper):
     return Triangle.apply(input, diagonal=int(diagonal), upper=upper)
 
 
-def tril(input, diagonal=0):
-    """input's entries on and below the given diagonal of its last two dims, zeros above."""
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    """The lower triangle of the matrices in ``input``'s last two dims: the entries on and below
+    diagonal ``diagonal``, zeros above.
+
+    Args:
+        input (Tensor): at least 2-D.
+        diagonal (int, optional): 0 the main diagonal, positive above it, negative below.
+            Default: ``0``.
+
+    Example::
+
+        >>> torch.tril(torch.arange(9.).reshape(3, 3))
+        tensor([[0., 0., 0.],
+                [3., 4., 0.],
+                [6., 7., 8.]])
+    """
     return _triangle("tril", input, diagonal, False)
 
 
-def triu(input, diagonal=0):
-    """input's entries on and above the given diagonal of its last two dims, zeros below."""
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    """The upper triangle of the matrices in ``input``'s last two dims: the entries on and above
+    diagonal ``diagonal``, zeros below.
+
+    Args:
+        input (Tensor): at least 2-D.
+        diagonal (int, optional): 0 the main diagonal, positive above it, negative below.
+            Default: ``0``.
+
+    Example::
+
+        >>> torch.triu(torch.arange(9.).reshape(3, 3), diagonal=1)
+        tensor([[0., 1., 2.],
+                [0., 0., 5.],
+                [0., 0., 0.]])
+    """
     return _triangle("triu", input, diagonal, True)
 
 
@@ -46,9 +80,28 @@ class Diagonal(Function):
         return g
 
 
-def diagonal(input, offset=0, dim1=0, dim2=1):
-    """The diagonal (offset above the main one, or below when negative) of the 2-D slices over
-    dim1 and dim2, as a view with that diagonal as its last dim."""
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """A view of the diagonal ``offset`` of the 2-D slices over ``dim1`` and ``dim2``, as the
+    last dim (the two dims removed).
+
+    The view shares ``input``'s memory and version counter. Differentiable.
+
+    Args:
+        input (Tensor): at least 2-D.
+        offset (int, optional): 0 the main diagonal, positive above it, negative below.
+            Default: ``0``.
+        dim1 (int, optional): the first dim of the matrices. Default: ``0``.
+        dim2 (int, optional): the second dim of the matrices. Default: ``1``.
+
+    Example::
+
+        >>> x = torch.arange(9.).reshape(3, 3)
+        >>> torch.diagonal(x), torch.diagonal(x, offset=1), x.diagonal(-1)
+        (tensor([0., 4., 8.]), tensor([1., 5.]), tensor([3., 7.]))
+        >>> torch.diagonal(torch.arange(8.).reshape(2, 2, 2), dim1=1, dim2=2)
+        tensor([[0., 3.],
+                [4., 7.]])
+    """
     d1, d2 = normalize_dim(dim1, input.ndim), normalize_dim(dim2, input.ndim)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
@@ -68,9 +121,27 @@ class DiagEmbed(Function):
         return self.be.ascontiguousarray(self.be.diagonal_view(grad, self.offset, 0, 1))
 
 
-def diag(input, diagonal=0):
-    """A 1-D input: the square matrix with it on the given diagonal. A 2-D input: a copy of
-    that diagonal."""
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
+    """A vector on a diagonal of a square matrix, or a matrix's diagonal as a vector.
+
+    For a 1-D ``input`` of length ``n``, the ``(n + |diagonal|)``-square matrix with ``input`` on
+    diagonal ``diagonal`` and zeros elsewhere; for a 2-D ``input``, a copy of its diagonal
+    ``diagonal`` (see :func:`diagonal` for a view). Differentiable.
+
+    Args:
+        input (Tensor): 1-D or 2-D.
+        diagonal (int, optional): 0 the main diagonal, positive above it, negative below.
+            Default: ``0``.
+
+    Example::
+
+        >>> torch.diag(torch.tensor([1., 2.]), 1)
+        tensor([[0., 1., 0.],
+                [0., 0., 2.],
+                [0., 0., 0.]])
+        >>> torch.diag(torch.arange(9.).reshape(3, 3))
+        tensor([0., 4., 8.])
+    """
     if input.ndim == 1:
         return DiagEmbed.apply(input, offset=int(diagonal))
     if input.ndim == 2:
@@ -79,16 +150,43 @@ def diag(input, diagonal=0):
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
 
 
-def trace(input):
-    """The sum of a matrix's main diagonal (int64 for integer and bool matrices)."""
+def trace(input: Tensor) -> Tensor:
+    """The sum of a matrix's main diagonal, as a 0-d tensor.
+
+    Integer and bool matrices give an int64 sum, as :func:`hayabusa.sum`. Differentiable.
+
+    Args:
+        input (Tensor): a matrix (2-D).
+
+    Example::
+
+        >>> torch.trace(torch.arange(9.).reshape(3, 3))
+        tensor(12.)
+    """
     from .reduce import sum
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
     return sum(Diagonal.apply(input, offset=0, dim1=0, dim2=1))
 
 
-def outer(input, vec2):
-    """The outer product input[i] * vec2[j] of two vectors."""
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    """The outer product of two vectors: ``out[i, j] = input[i] * vec2[j]``.
+
+    The dtypes promote as :func:`hayabusa.mul`'s. Differentiable.
+
+    Args:
+        input (Tensor): a vector of length ``n``.
+        vec2 (Tensor): a vector of length ``m``.
+
+    Returns:
+        Tensor: ``(n, m)``.
+
+    Example::
+
+        >>> torch.outer(torch.tensor([1., 2.]), torch.tensor([1., 10., 100.]))
+        tensor([[  1.,  10., 100.],
+                [  2.,  20., 200.]])
+    """
     from .arith import mul
     from .shape import reshape
     for name, v in (("self", input), ("vec2", vec2)):
@@ -97,9 +195,34 @@ def outer(input, vec2):
     return mul(reshape(input, -1, 1), reshape(vec2, 1, -1))
 
 
-def addmm(input, mat1, mat2, *, beta=1, alpha=1):
-    """beta * input + alpha * (mat1 @ mat2), input broadcast to the product's shape; with
-    beta=0 input is not read (NaN in it does not propagate)."""
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Number = 1,
+          alpha: Number = 1) -> Tensor:
+    """``beta * input + alpha * (mat1 @ mat2)``.
+
+    ``input`` broadcasts to the product's shape; with ``beta=0`` it is not read (NaN in it does
+    not propagate), as PyTorch. With ``beta = alpha = 1`` and a bias vector this is one fused
+    GEMM-with-bias call, as :class:`~hayabusa.nn.Linear`'s. Differentiable.
+
+    Args:
+        input (Tensor): the addend, broadcastable to ``(n, p)``, of ``mat2``'s dtype.
+        mat1 (Tensor): ``(n, m)``.
+        mat2 (Tensor): ``(m, p)``.
+        beta (Number, optional, keyword-only): the factor of ``input``. Default: ``1``.
+        alpha (Number, optional, keyword-only): the factor of the product. Default: ``1``.
+
+    Returns:
+        Tensor: ``(n, p)``.
+
+    Example::
+
+        >>> mat1 = torch.tensor([[1., 1.], [0., 1.]])
+        >>> torch.addmm(torch.tensor([1., 2.]), mat1, torch.eye(2))
+        tensor([[2., 3.],
+                [1., 3.]])
+        >>> torch.addmm(torch.ones(2, 2), torch.eye(2), torch.eye(2), beta=0.5, alpha=2)
+        tensor([[2.5000, 0.5000],
+                [0.5000, 2.5000]])
+    """
     from . import linalg
     from .arith import add, mul
     from .shape import expand, t
@@ -139,7 +262,7 @@ class FillDiagonal(Function):
         return g
 
 
-def fill_diagonal(input, fill_value, wrap=False):
+def fill_diagonal(input: Tensor, fill_value: Number | Tensor, wrap: bool = False) -> Tensor:
     """input with fill_value on its main diagonal (every dim of equal length above 2-D; a tall
     matrix's diagonal restarts after N+1 rows with wrap=True)."""
     if input.ndim < 2:
@@ -155,5 +278,32 @@ def fill_diagonal(input, fill_value, wrap=False):
 
 
 # ---------------------------------------------------------------- in place
-def fill_diagonal_(self, fill_value, wrap=False):
+def fill_diagonal_(self: Tensor, fill_value: Number | Tensor, wrap: bool = False) -> Tensor:
+    """Fills the main diagonal of this tensor with ``fill_value``, in place; returns this tensor.
+
+    The diagonal is the entries ``self[i, i, ..., i]``: a matrix may be tall or wide; a tensor of
+    more than 2 dims must have every dim of the same length. In a tall matrix, ``wrap=True``
+    starts the diagonal again after every ``N + 1`` rows (``N`` the number of columns), as
+    numpy's ``fill_diagonal``. The gradient is zero on the diagonal. In-place: the tensor's
+    version counter is bumped (so a graph that saved it refuses to run backward), and a leaf
+    that requires grad raises RuntimeError unless grad mode is off.
+
+    Args:
+        fill_value (Number): the value (a one-element tensor is read as its number).
+        wrap (bool, optional): restart the diagonal below a tall matrix's first ``N + 1`` rows.
+            Default: ``False``.
+
+    Example::
+
+        >>> torch.zeros(3, 3).fill_diagonal_(2.)
+        tensor([[2., 0., 0.],
+                [0., 2., 0.],
+                [0., 0., 2.]])
+        >>> torch.zeros(5, 2).fill_diagonal_(1., wrap=True)
+        tensor([[1., 0.],
+                [0., 1.],
+                [0., 0.],
+                [1., 0.],
+                [0., 1.]])
+    """
     return self._inplace(lambda s: fill_diagonal(s, fill_value, wrap))

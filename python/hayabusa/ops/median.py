@@ -1,9 +1,16 @@
 """median: the lower of the two middle values (NaN if any value is NaN), over everything or
 along one dim with the index it came from."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .._tensor import _wrap
 from ..autograd.function import Function
 from ._util import normalize_dim
 from .reduce import _ReturnTypes
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
 
 
 class MedianAll(Function):
@@ -54,9 +61,31 @@ def _median_along(be, data, axis):
     return be.take_along_axis(data, index, axis=axis), index
 
 
-def median(input, dim=None, keepdim=False):
-    """The median of all entries (a 0-d tensor), or with dim the (values, indices) of the
-    median along dim."""
+def median(input: Tensor, dim: int | None = None,
+           keepdim: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    """The median of ``input``'s entries, or of each slice along ``dim`` with its position.
+
+    For an even count it is the lower of the two middle values (not their mean), as PyTorch;
+    a NaN makes the median NaN. Over all entries, the gradient is shared evenly among the
+    entries equal to the median; along ``dim``, it goes to the returned position.
+
+    Args:
+        input (Tensor): the source.
+        dim (int, optional): the dim to reduce. Default: ``None``, every entry (a 0-d result).
+        keepdim (bool, optional): keep ``dim`` with size 1. Default: ``False``.
+
+    Returns:
+        Tensor, or with ``dim`` a named tuple ``(values, indices)`` (int64 positions along
+        ``dim``).
+
+    Example::
+
+        >>> torch.median(torch.tensor([3., 1., 4., 2.]))
+        tensor(2.)
+        >>> values, indices = torch.median(torch.tensor([[3., 1., 4.], [2., 7., 5.]]), dim=1)
+        >>> values, indices
+        (tensor([3., 5.]), tensor([0, 2]))
+    """
     be = input._backend
     if dim is None:
         data = input._data.reshape(-1)

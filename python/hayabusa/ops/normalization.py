@@ -4,11 +4,17 @@ Layer norm is group norm with a single group whose "channels" are the
 normalized elements: both normalize rows and keep the per-row mean and
 1/std for backward.
 """
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 from .._tensor import Tensor
 from ..autograd.function import Function
 from .conv import _dtype_name
+
+if TYPE_CHECKING:
+    from typing import Sequence
 
 
 class BatchNorm(Function):
@@ -72,8 +78,46 @@ def _check_float(input, others, name):
                                f"{_dtype_name(t.dtype)}")
 
 
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
-               momentum=0.1, eps=1e-05):
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
+               momentum: float = 0.1, eps: float = 1e-05) -> Tensor:
+    """Applies batch normalization per channel (dim 1): ``(x - mean) / sqrt(var + eps) * weight
+    + bias``.
+
+    With ``training=True`` the mean and the biased variance are those of the batch, over every
+    dim but 1, and ``running_mean`` / ``running_var`` (when given) are updated in place:
+    ``running = (1 - momentum) * running + momentum * batch_statistic``, with the unbiased
+    variance. With ``training=False`` the running statistics are used. A C kernel each way;
+    float32 and float64 only (other dtypes raise NotImplementedError); every tensor must share
+    the input's dtype.
+
+    Args:
+        input (Tensor): ``(N, C)`` or ``(N, C, d1, ...)``.
+        running_mean (Tensor or None): ``(C,)``; required when ``training=False``.
+        running_var (Tensor or None): ``(C,)``; required when ``training=False``.
+        weight (Tensor, optional): the scale per channel, ``(C,)``. Default: ``None`` (1).
+        bias (Tensor, optional): the shift per channel, ``(C,)``. Default: ``None`` (0).
+        training (bool, optional): use and record the batch statistics. Default: ``False``.
+        momentum (float, optional): the weight of the batch in the running statistics.
+            Default: ``0.1``.
+        eps (float, optional): added to the variance. Default: ``1e-5``.
+
+    Returns:
+        Tensor: the input's shape.
+
+    Example::
+
+        >>> x = torch.tensor([[1., 2.], [3., 6.]])
+        >>> mean, var = torch.zeros(2), torch.ones(2)
+        >>> F.batch_norm(x, mean, var, training=True)
+        tensor([[-1.0000, -1.0000],
+                [ 1.0000,  1.0000]])
+        >>> mean, var
+        (tensor([0.2000, 0.4000]), tensor([1.1000, 1.7000]))
+        >>> F.batch_norm(x, mean, var)
+        tensor([[0.7628, 1.2271],
+                [2.6697, 4.2950]])
+    """
     _check_float(input, (running_mean, running_var, weight, bias), "batch_norm")
     if input.ndim < 2:
         raise ValueError(f"expected 2D or more input (got {input.ndim}D input)")
@@ -105,7 +149,31 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     return out
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
+def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-05) -> Tensor:
+    """Applies layer normalization over the last dims: ``(x - mean) / sqrt(var + eps) * weight +
+    bias``, the mean and biased variance taken over the ``normalized_shape`` dims of each sample.
+
+    A C kernel each way; float32 and float64 only (other dtypes raise NotImplementedError).
+
+    Args:
+        input (Tensor): ``(*, *normalized_shape)``.
+        normalized_shape (int or sequence of ints): the trailing shape to normalize over.
+        weight (Tensor, optional): the elementwise scale, of ``normalized_shape``. Default:
+            ``None`` (1).
+        bias (Tensor, optional): the elementwise shift, of ``normalized_shape``. Default:
+            ``None`` (0).
+        eps (float, optional): added to the variance. Default: ``1e-5``.
+
+    Returns:
+        Tensor: the input's shape.
+
+    Example::
+
+        >>> F.layer_norm(torch.tensor([[1., 2., 3.], [2., 2., 5.]]), (3,))
+        tensor([[-1.2247,  0.0000,  1.2247],
+                [-0.7071, -0.7071,  1.4142]])
+    """
     _check_float(input, (weight, bias), "layer_norm")
     shape = (int(normalized_shape),) if isinstance(normalized_shape, int) else \
         tuple(int(s) for s in normalized_shape)
@@ -125,7 +193,32 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
                            eps=float(eps))
 
 
-def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-05) -> Tensor:
+    """Applies group normalization: the channels (dim 1) split into ``num_groups`` groups, each
+    group of each sample normalized by its own mean and biased variance, then scaled and shifted
+    per channel: ``(x - mean) / sqrt(var + eps) * weight + bias``.
+
+    A C kernel each way; float32 and float64 only (other dtypes raise NotImplementedError).
+
+    Args:
+        input (Tensor): ``(N, C, *)``, ``C`` divisible by ``num_groups``.
+        num_groups (int): the number of groups.
+        weight (Tensor, optional): the scale per channel, ``(C,)``. Default: ``None`` (1).
+        bias (Tensor, optional): the shift per channel, ``(C,)``. Default: ``None`` (0).
+        eps (float, optional): added to the variance. Default: ``1e-5``.
+
+    Returns:
+        Tensor: the input's shape.
+
+    Example::
+
+        >>> F.group_norm(torch.arange(8.).reshape(1, 4, 2), 2)
+        tensor([[[-1.3416, -0.4472],
+                 [ 0.4472,  1.3416],
+                 [-1.3416, -0.4472],
+                 [ 0.4472,  1.3416]]])
+    """
     _check_float(input, (weight, bias), "group_norm")
     if input.ndim < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "

@@ -5,11 +5,18 @@ planes. Max pooling records the argmax of every window (per plane, as PyTorch
 returns it) and backward scatters through it; without gradients or
 return_indices it skips recording them.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .. import _grad_mode as grad_mode
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
 from . import shape as S
 from .conv import ntuple
+
+if TYPE_CHECKING:
+    from typing import Sequence
 
 
 class MaxPool2d(Function):
@@ -128,8 +135,46 @@ def _max_pool(x, kernel, stride, padding, dilation, out_size, return_indices):
     return out, indices
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
+def max_pool2d(input: Tensor, kernel_size: int | Sequence[int],
+               stride: int | Sequence[int] | None = None, padding: int | Sequence[int] = 0,
+               dilation: int | Sequence[int] = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    """Applies 2-D max pooling: the largest value of each ``kH x kW`` window.
+
+    Windows start ``stride`` apart, their taps ``dilation`` apart, over the input padded with
+    ``-inf`` (``padding`` on each side, at most half the kernel). A NaN in a window is its
+    maximum, and ties go to the first position; the gradient flows to that position. A C kernel
+    each way; float32 and float64 only (other dtypes raise NotImplementedError).
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size (int or tuple): the window size ``(kH, kW)``.
+        stride (int or tuple, optional): the step between windows. Default: ``kernel_size``.
+        padding (int or tuple, optional): implicit ``-inf`` padding on both sides, at most half
+            the kernel size. Default: ``0``.
+        dilation (int or tuple, optional): the spacing of a window's taps. Default: ``1``.
+        ceil_mode (bool, optional): round the output size up, so a partial window at the end
+            counts (one that starts inside the input or its left padding). Default: ``False``.
+        return_indices (bool, optional): also return where each maximum is, as an int64 index
+            into the flattened ``H * W`` plane. Default: ``False``.
+
+    Returns:
+        Tensor, or (Tensor, Tensor) with ``return_indices``: ``(N, C, H_out, W_out)`` with
+        ``H_out = (H + 2 * padH - dH * (kH - 1) - 1) // sH + 1`` (rounded up in ``ceil_mode``)
+        and likewise ``W_out``.
+
+    Example::
+
+        >>> x = torch.arange(16.).reshape(1, 1, 4, 4)
+        >>> F.max_pool2d(x, 2)
+        tensor([[[[ 5.,  7.],
+                  [13., 15.]]]])
+        >>> F.max_pool2d(x, 2, return_indices=True)[1]
+        tensor([[[[ 5,  7],
+                  [13, 15]]]])
+        >>> F.max_pool2d(torch.ones(1, 5, 5), 2, ceil_mode=True).shape
+        hayabusa.Size([1, 3, 3])
+    """
     _check_input(input, "max_pool2d")
     kernel, stride, padding, dilation = _window_args(kernel_size, stride, padding, dilation, 2)
     if input.ndim not in (3, 4):
@@ -141,8 +186,42 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return (out, _wrap(indices)) if return_indices else out
 
 
-def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
+def max_pool1d(input: Tensor, kernel_size: int | Sequence[int],
+               stride: int | Sequence[int] | None = None, padding: int | Sequence[int] = 0,
+               dilation: int | Sequence[int] = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    """Applies 1-D max pooling over the last dim: the largest value of each window.
+
+    As :func:`max_pool2d` over a height of 1. float32 and float64 only (other dtypes raise
+    NotImplementedError).
+
+    Args:
+        input (Tensor): ``(N, C, L)`` or ``(C, L)``.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the step between windows. Default: ``kernel_size``.
+        padding (int or tuple, optional): implicit ``-inf`` padding on both sides, at most half
+            the kernel size. Default: ``0``.
+        dilation (int or tuple, optional): the spacing of a window's taps. Default: ``1``.
+        ceil_mode (bool, optional): round the output size up (a partial last window counts).
+            Default: ``False``.
+        return_indices (bool, optional): also return the int64 position of each maximum along
+            the last dim. Default: ``False``.
+
+    Returns:
+        Tensor, or (Tensor, Tensor) with ``return_indices``: ``(N, C, L_out)`` with
+        ``L_out = (L + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1`` (rounded
+        up in ``ceil_mode``).
+
+    Example::
+
+        >>> x = torch.tensor([[[1., 3., 2., 5., 4.]]])
+        >>> F.max_pool1d(x, 2)
+        tensor([[[3., 5.]]])
+        >>> F.max_pool1d(x, 2, ceil_mode=True)
+        tensor([[[3., 5., 4.]]])
+        >>> F.max_pool1d(x, 3, stride=1, return_indices=True)
+        (tensor([[[3., 5., 5.]]]), tensor([[[1, 3, 3]]]))
+    """
     _check_input(input, "max_pool1d")
     kernel, stride, padding, dilation = _window_args(kernel_size, stride, padding, dilation, 1)
     if input.ndim not in (2, 3) or 0 in input.shape[-2:]:
@@ -160,8 +239,43 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 
 # -------------------------------------------------------------- average pooling
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True, divisor_override=None):
+def avg_pool2d(input: Tensor, kernel_size: int | Sequence[int],
+               stride: int | Sequence[int] | None = None, padding: int | Sequence[int] = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: int | None = None) -> Tensor:
+    """Applies 2-D average pooling: the mean of each ``kH x kW`` window.
+
+    Windows start ``stride`` apart over the input zero-padded by ``padding`` on each side. A
+    window's sum is divided by ``divisor_override`` when given, else by its size, counting the
+    padding (``count_include_pad=True``) or only the input positions it covers. A C kernel each
+    way; float32 and float64 only (other dtypes raise NotImplementedError).
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size (int or tuple): the window size ``(kH, kW)``.
+        stride (int or tuple, optional): the step between windows. Default: ``kernel_size``.
+        padding (int or tuple, optional): implicit zero padding on both sides, at most half the
+            kernel size. Default: ``0``.
+        ceil_mode (bool, optional): round the output size up (a partial last window counts).
+            Default: ``False``.
+        count_include_pad (bool, optional): count the padding in the divisor. Default: ``True``.
+        divisor_override (int, optional): divide every window's sum by this instead. Default:
+            ``None``.
+
+    Returns:
+        Tensor: ``(N, C, H_out, W_out)`` with ``H_out = (H + 2 * padH - kH) // sH + 1`` (rounded
+        up in ``ceil_mode``) and likewise ``W_out``.
+
+    Example::
+
+        >>> x = torch.arange(16.).reshape(1, 1, 4, 4)
+        >>> F.avg_pool2d(x, 2)
+        tensor([[[[ 2.5000,  4.5000],
+                  [10.5000, 12.5000]]]])
+        >>> F.avg_pool2d(x, 2, divisor_override=1)
+        tensor([[[[10., 18.],
+                  [42., 50.]]]])
+    """
     _check_input(input, "avg_pool2d")
     kernel, stride, padding, _ = _window_args(kernel_size, stride, padding, 1, 2)
     if input.ndim < 3:
@@ -180,8 +294,36 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                            divisor_override=int(divisor_override or 0))
 
 
-def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True):
+def avg_pool1d(input: Tensor, kernel_size: int | Sequence[int],
+               stride: int | Sequence[int] | None = None, padding: int | Sequence[int] = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
+    """Applies 1-D average pooling over the last dim: the mean of each window.
+
+    As :func:`avg_pool2d` over a height of 1. float32 and float64 only (other dtypes raise
+    NotImplementedError).
+
+    Args:
+        input (Tensor): ``(N, C, L)`` or ``(C, L)``.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the step between windows. Default: ``kernel_size``.
+        padding (int or tuple, optional): implicit zero padding on both sides, at most half the
+            kernel size. Default: ``0``.
+        ceil_mode (bool, optional): round the output size up (a partial last window counts).
+            Default: ``False``.
+        count_include_pad (bool, optional): count the padding in the divisor. Default: ``True``.
+
+    Returns:
+        Tensor: ``(N, C, L_out)`` with ``L_out = (L + 2 * padding - kernel_size) // stride + 1``
+        (rounded up in ``ceil_mode``).
+
+    Example::
+
+        >>> x = torch.tensor([[[1., 3., 2., 5., 4.]]])
+        >>> F.avg_pool1d(x, 2)
+        tensor([[[2.0000, 3.5000]]])
+        >>> F.avg_pool1d(x, 3, stride=2, padding=1, count_include_pad=False)
+        tensor([[[2.0000, 3.3333, 4.5000]]])
+    """
     _check_input(input, "avg_pool1d")
     kernel, stride, padding, _ = _window_args(kernel_size, stride, padding, 1, 1)
     if input.ndim not in (2, 3):
@@ -215,13 +357,67 @@ def _adaptive_size(input, output_size, name, dims):
     return sizes
 
 
-def adaptive_avg_pool2d(input, output_size):
+def adaptive_avg_pool2d(input: Tensor, output_size: int | None | Sequence[int | None]) -> Tensor:
+    """Applies 2-D adaptive average pooling: the output has size ``output_size`` whatever the
+    input's, each entry the mean of its window.
+
+    Output row ``i`` of ``H_out`` averages input rows ``floor(i * H / H_out)`` to
+    ``ceil((i + 1) * H / H_out)`` (exclusive), and likewise for columns: windows may overlap and
+    differ in size by one. A C kernel each way; float32 and float64 only (other dtypes raise
+    NotImplementedError).
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``, with ``H, W > 0``.
+        output_size (int, None or tuple): ``(H_out, W_out)``; one int for both; ``None`` keeps
+            the input's size in that dim.
+
+    Returns:
+        Tensor: ``(N, C, H_out, W_out)`` or ``(C, H_out, W_out)``.
+
+    Example::
+
+        >>> x = torch.arange(16.).reshape(1, 1, 4, 4)
+        >>> F.adaptive_avg_pool2d(x, 1)
+        tensor([[[[7.5000]]]])
+        >>> F.adaptive_avg_pool2d(x, (2, 1))
+        tensor([[[[ 3.5000],
+                  [11.5000]]]])
+        >>> F.adaptive_avg_pool2d(torch.ones(2, 3, 7, 5), (3, None)).shape
+        hayabusa.Size([2, 3, 3, 5])
+    """
     _check_input(input, "adaptive_avg_pool2d")
     out_size = _adaptive_size(input, output_size, "adaptive_avg_pool2d", 2)
     return AdaptiveAvgPool2d.apply(input, out_size=out_size)
 
 
-def adaptive_max_pool2d(input, output_size, return_indices=False):
+def adaptive_max_pool2d(input: Tensor, output_size: int | None | Sequence[int | None],
+                        return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    """Applies 2-D adaptive max pooling: the output has size ``output_size`` whatever the
+    input's, each entry the largest value of its window.
+
+    The windows are those of :func:`adaptive_avg_pool2d`. The gradient goes to each window's
+    maximum. float32 and float64 only (other dtypes raise NotImplementedError).
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``, with ``H, W > 0``.
+        output_size (int, None or tuple): ``(H_out, W_out)``; one int for both; ``None`` keeps
+            the input's size in that dim.
+        return_indices (bool, optional): also return where each maximum is, as an int64 index
+            into the flattened ``H * W`` plane. Default: ``False``.
+
+    Returns:
+        Tensor, or (Tensor, Tensor) with ``return_indices``: ``(N, C, H_out, W_out)`` or
+        ``(C, H_out, W_out)``.
+
+    Example::
+
+        >>> x = torch.arange(16.).reshape(1, 1, 4, 4)
+        >>> F.adaptive_max_pool2d(x, 2)
+        tensor([[[[ 5.,  7.],
+                  [13., 15.]]]])
+        >>> F.adaptive_max_pool2d(x, (1, 2), return_indices=True)
+        (tensor([[[[13., 15.]]]]), tensor([[[[13, 15]]]]))
+    """
     _check_input(input, "adaptive_max_pool2d")
     out_size = _adaptive_size(input, output_size, "adaptive_max_pool2d", 2)
     return _adaptive_max(input, out_size, return_indices)
@@ -234,13 +430,53 @@ def _adaptive_max(x, out_size, return_indices):
     return (out, _wrap(indices)) if return_indices else out
 
 
-def adaptive_avg_pool1d(input, output_size):
+def adaptive_avg_pool1d(input: Tensor, output_size: int | Sequence[int]) -> Tensor:
+    """Applies 1-D adaptive average pooling over the last dim: ``output_size`` means of
+    windows that cover the input (see :func:`adaptive_avg_pool2d`).
+
+    float32 and float64 only (other dtypes raise NotImplementedError).
+
+    Args:
+        input (Tensor): ``(N, C, L)`` or ``(C, L)``, with ``L > 0``.
+        output_size (int or tuple): ``L_out``.
+
+    Returns:
+        Tensor: ``(N, C, L_out)`` or ``(C, L_out)``.
+
+    Example::
+
+        >>> x = torch.tensor([[[1., 3., 2., 5., 4.]]])
+        >>> F.adaptive_avg_pool1d(x, 2)
+        tensor([[[2.0000, 3.6667]]])
+    """
     _check_input(input, "adaptive_avg_pool1d")
     (size,) = _adaptive_size(input, ntuple(output_size, 1, "output_size"), "adaptive_avg_pool1d", 1)
     return S.squeeze(AdaptiveAvgPool2d.apply(S.unsqueeze(input, -2), out_size=(1, size)), -2)
 
 
-def adaptive_max_pool1d(input, output_size, return_indices=False):
+def adaptive_max_pool1d(input: Tensor, output_size: int | Sequence[int],
+                        return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    """Applies 1-D adaptive max pooling over the last dim: the largest values of
+    ``output_size`` windows that cover the input (see :func:`adaptive_avg_pool2d`).
+
+    float32 and float64 only (other dtypes raise NotImplementedError).
+
+    Args:
+        input (Tensor): ``(N, C, L)`` or ``(C, L)``, with ``L > 0``.
+        output_size (int or tuple): ``L_out``.
+        return_indices (bool, optional): also return the int64 position of each maximum along
+            the last dim. Default: ``False``.
+
+    Returns:
+        Tensor, or (Tensor, Tensor) with ``return_indices``: ``(N, C, L_out)`` or
+        ``(C, L_out)``.
+
+    Example::
+
+        >>> x = torch.tensor([[[1., 3., 2., 5., 4.]]])
+        >>> F.adaptive_max_pool1d(x, 2, return_indices=True)
+        (tensor([[[3., 5.]]]), tensor([[[1, 3]]]))
+    """
     _check_input(input, "adaptive_max_pool1d")
     (size,) = _adaptive_size(input, ntuple(output_size, 1, "output_size"), "adaptive_max_pool1d", 1)
     result = _adaptive_max(S.unsqueeze(input, -2), (1, size), return_indices)

@@ -4,10 +4,20 @@ multinomial and normal, all drawn from hayabusa's generators (manual_seed reprod
 A sample does not depend differentiably on anything: a fill applied to a tensor in a graph
 gives it a node whose gradient is zero, and so does normal() for its mean and std, as PyTorch.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .. import _dtype
 from .._random import default_generator
 from .._tensor import Tensor, _TYPE_NAMES, _wrap
 from ..autograd.function import Function
+
+if TYPE_CHECKING:
+    from typing import Sequence
+
+    from .._random import Generator
+    from .._typing import DeviceLike, DTypeLike
 
 
 class Sampled(Function):
@@ -38,8 +48,28 @@ def _require_float(self, kernel):
                                   f"'{_TYPE_NAMES[self.dtype.name]}'")
 
 
-def uniform_(self, from_=0.0, to=1.0, *, generator=None):
-    """Fills self with samples from the uniform distribution on [from_, to)."""
+def uniform_(self: Tensor, from_: float = 0.0, to: float = 1.0, *,
+             generator: Generator | None = None) -> Tensor:
+    """Fills this tensor with samples from the uniform distribution on ``[from_, to)``, in
+    place; returns it.
+
+    The samples come from hayabusa's generators (``manual_seed`` reproduces them; the values differ
+    from PyTorch's). Floating dtypes only. In-place: the tensor's version counter is bumped, and a
+    leaf that requires grad raises RuntimeError unless grad mode is off; in a graph the fill has a
+    zero gradient.
+
+    Args:
+        from_ (float, optional): the lower bound. Default: ``0.0``.
+        to (float, optional): the upper bound, at least ``from_``. Default: ``1.0``.
+        generator (Generator, optional, keyword-only): the generator to draw from. Default:
+            ``None``, the global one.
+
+    Example::
+
+        >>> x = torch.empty(1000).uniform_(-1, 1)
+        >>> bool(x.min() >= -1), bool(x.max() < 1)
+        (True, True)
+    """
     _require_float(self, "check_uniform_bounds")
     if from_ > to:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
@@ -48,8 +78,27 @@ def uniform_(self, from_=0.0, to=1.0, *, generator=None):
     return _fill(self, values, "UniformBackward0")
 
 
-def normal_(self, mean=0.0, std=1.0, *, generator=None):
-    """Fills self with samples from the normal distribution N(mean, std**2)."""
+def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *,
+            generator: Generator | None = None) -> Tensor:
+    """Fills this tensor with samples from the normal distribution ``N(mean, std**2)``, in
+    place; returns it.
+
+    The samples come from hayabusa's generators (``manual_seed`` reproduces them; the values differ
+    from PyTorch's). Floating dtypes only. In-place: the tensor's version counter is bumped, and a
+    leaf that requires grad raises RuntimeError unless grad mode is off; in a graph the fill has a
+    zero gradient.
+
+    Args:
+        mean (float, optional): the mean. Default: ``0.0``.
+        std (float, optional): the standard deviation, at least 0. Default: ``1.0``.
+        generator (Generator, optional, keyword-only): the generator to draw from. Default:
+            ``None``, the global one.
+
+    Example::
+
+        >>> torch.empty(3).normal_(mean=2., std=0.)
+        tensor([2., 2., 2.])
+    """
     _require_float(self, "normal_kernel_cpu")
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
@@ -72,9 +121,29 @@ def _random_range(dt):
     return min(int(np.iinfo(dt.numpy).max) + 1, 2 ** 63 - 1)
 
 
-def random_(self, from_=0, to=None, *, generator=None):
-    """Fills self with integers drawn uniformly from [from_, to); ``random_(to)`` is [0, to),
-    ``random_()`` every integer the dtype holds exactly, from 0."""
+def random_(self: Tensor, from_: int = 0, to: int | None = None, *,
+            generator: Generator | None = None) -> Tensor:
+    """Fills this tensor with integers drawn uniformly from ``[from_, to)``, in place; returns
+    it.
+
+    ``random_(to)`` draws from ``[0, to)``; ``random_()`` from 0 to the largest integer the
+    dtype holds exactly (``2**24`` for float32, ``2**53`` for float64; int64 stops below
+    ``2**63 - 1``). The bounds must fit the dtype. The values differ from PyTorch's for the same
+    seed. In-place: the tensor's version counter is bumped, and a leaf that requires grad raises
+    RuntimeError unless grad mode is off; in a graph the fill has a zero gradient.
+
+    Args:
+        from_ (int, optional): the lower bound (or the upper one, alone). Default: ``0``.
+        to (int, optional): the upper bound, excluded. Default: ``None``.
+        generator (Generator, optional, keyword-only): the generator to draw from. Default:
+            ``None``, the global one.
+
+    Example::
+
+        >>> x = torch.empty(1000, dtype=torch.int64).random_(3, 6)
+        >>> sorted(set(x.tolist()))
+        [3, 4, 5]
+    """
     if to is None and from_ != 0:
         from_, to = 0, from_
     if to is None:
@@ -96,8 +165,25 @@ def random_(self, from_=0, to=None, *, generator=None):
     return _fill(self, values, "RandomBackward2")
 
 
-def bernoulli_(self, p=0.5, *, generator=None):
-    """Fills self with 1 with probability p (a number or a tensor broadcast to self), else 0."""
+def bernoulli_(self: Tensor, p: float | Tensor = 0.5, *,
+               generator: Generator | None = None) -> Tensor:
+    """Fills this tensor with 1 with probability ``p``, else 0, in place; returns it.
+
+    The values differ from PyTorch's for the same seed. In-place: the tensor's version counter is
+    bumped, and a leaf that requires grad raises RuntimeError unless grad mode is off; in a graph
+    the fill has a zero gradient.
+
+    Args:
+        p (float or Tensor, optional): the probability, in [0, 1]; a tensor broadcasts to this
+            tensor's shape (one probability per entry). Default: ``0.5``.
+        generator (Generator, optional, keyword-only): the generator to draw from. Default:
+            ``None``, the global one.
+
+    Example::
+
+        >>> torch.empty(4).bernoulli_(torch.tensor([0., 1., 0., 1.]))
+        tensor([0., 1., 0., 1.])
+    """
     if isinstance(p, Tensor):
         prob = p._data
         if prob.size and (prob.min() < 0 or prob.max() > 1):
@@ -112,8 +198,26 @@ def bernoulli_(self, p=0.5, *, generator=None):
     return _fill(self, values, "BernoulliBackward2")
 
 
-def exponential_(self, lambd=1.0, *, generator=None):
-    """Fills self with samples from the exponential distribution of rate lambd."""
+def exponential_(self: Tensor, lambd: float = 1.0, *,
+                 generator: Generator | None = None) -> Tensor:
+    """Fills this tensor with samples from the exponential distribution of rate ``lambd``
+    (density ``lambd * exp(-lambd * x)``), in place; returns it.
+
+    Floating dtypes only. The values differ from PyTorch's for the same seed. In-place: the tensor's
+    version counter is bumped, and a leaf that requires grad raises RuntimeError unless grad mode is
+    off; in a graph the fill has a zero gradient.
+
+    Args:
+        lambd (float, optional): the rate, above 0. Default: ``1.0``.
+        generator (Generator, optional, keyword-only): the generator to draw from. Default:
+            ``None``, the global one.
+
+    Example::
+
+        >>> x = torch.empty(1000).exponential_(2.)
+        >>> bool(x.min() >= 0)
+        True
+    """
     if not self.dtype.is_floating_point:
         raise RuntimeError(f"Exponential distribution is a continuous probability distribution. "
                            f"dtype must be a floating point but you specified "
@@ -125,9 +229,33 @@ def exponential_(self, lambd=1.0, *, generator=None):
     return _fill(self, values, "ExponentialBackward0")
 
 
-def multinomial(input, num_samples, replacement=False, *, generator=None):
-    """num_samples category indices per row of input (weights, not necessarily normalized),
-    with or without replacement; int64, of shape (num_samples,) or (rows, num_samples)."""
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
+                generator: Generator | None = None) -> Tensor:
+    """Draws ``num_samples`` category indices per row of ``input``, category ``i`` with
+    probability proportional to ``input[..., i]``.
+
+    The weights need not sum to 1; they must be finite, non-negative and not all zero. Without
+    replacement a category is drawn at most once (so ``num_samples`` is at most the number of
+    categories). The draws differ from PyTorch's for the same seed.
+
+    Args:
+        input (Tensor): the weights, floating, ``(C,)`` or ``(rows, C)``.
+        num_samples (int): the number of draws per row.
+        replacement (bool, optional): draw with replacement. Default: ``False``.
+        generator (Generator, optional, keyword-only): the generator to draw from. Default:
+            ``None``, the global one.
+
+    Returns:
+        Tensor: int64, ``(num_samples,)`` or ``(rows, num_samples)``.
+
+    Example::
+
+        >>> sorted(torch.multinomial(torch.tensor([0., 1., 0., 3.]), 2).tolist())
+        [1, 3]
+        >>> torch.multinomial(torch.tensor([[0., 1.], [1., 0.]]), 3, replacement=True)
+        tensor([[1, 1, 1],
+                [0, 0, 0]])
+    """
     if input.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     if not input.dtype.is_floating_point:
@@ -150,10 +278,37 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
     return _wrap(out.reshape(input.shape[:-1] + (int(num_samples),)))
 
 
-def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
-           requires_grad=False, out=None):
-    """Samples of N(mean, std**2): elementwise for tensor mean and/or std (broadcast together),
-    or of the given size for number mean and std."""
+def normal(mean: float | Tensor, std: float | Tensor = 1.0, size: Sequence[int] | None = None, *,
+           generator: Generator | None = None, dtype: DTypeLike | None = None,
+           device: DeviceLike | None = None, requires_grad: bool = False,
+           out: None = None) -> Tensor:
+    """Samples of the normal distribution ``N(mean, std**2)``.
+
+    With a tensor ``mean`` and/or ``std`` (broadcast together), one sample per entry, in their
+    (promoted) dtype; the gradient with respect to them is zero, as PyTorch. With numbers for
+    both, a tensor of the given ``size``. The values differ from PyTorch's for the same seed;
+    ``out=`` raises NotImplementedError.
+
+    Args:
+        mean (float or Tensor): the mean(s).
+        std (float or Tensor, optional): the standard deviation(s), at least 0. Default:
+            ``1.0``.
+        size (sequence of ints, optional): the shape, with number ``mean`` and ``std`` only.
+        generator (Generator, optional, keyword-only): the generator to draw from. Default:
+            ``None``, the global one.
+        dtype (hayabusa.dtype, optional, keyword-only): with a ``size``, a floating dtype.
+            Default: the default dtype.
+        device (optional, keyword-only): only the CPU exists. Default: ``None``.
+        requires_grad (bool, optional, keyword-only): with a ``size``, make a leaf that
+            requires grad. Default: ``False``.
+
+    Example::
+
+        >>> torch.normal(torch.tensor([1., 10.]), torch.tensor([0., 0.]))
+        tensor([ 1., 10.])
+        >>> torch.normal(0., 1., size=(2, 3)).shape
+        hayabusa.Size([2, 3])
+    """
     from ._util import broadcast_shapes
     if out is not None:
         raise NotImplementedError("normal(out=...) is not supported")

@@ -1,12 +1,18 @@
 """Repeating and rearranging entries: repeat, tile, repeat_interleave, roll, flip, and the
 broadcasting helpers meshgrid and broadcast_tensors."""
+from __future__ import annotations
+
 import warnings
+from typing import TYPE_CHECKING, Sequence
 
 from .. import _dtype
 from .._tensor import Tensor, _TYPE_NAMES, _wrap
 from ..autograd.function import Function
 from . import shape as S
 from ._util import broadcast_shapes, normalize_dim
+
+if TYPE_CHECKING:
+    from .._typing import DimsLike
 
 
 def _int_list(args, name):
@@ -40,8 +46,26 @@ class Repeat(Function):
         return self.be.asarray(summed).reshape(self.in_shape)
 
 
-def repeat(input, *sizes):
-    """input repeated along each dim sizes[k] times (Tensor.repeat; extra sizes add dims)."""
+def repeat(input: Tensor, *sizes: int | Sequence[int]) -> Tensor:
+    """This tensor repeated ``sizes[k]`` times along each dim (``Tensor.repeat``, numpy's
+    ``tile``).
+
+    The sizes are given as ints or as one sequence (``x.repeat(2, 3)`` or ``x.repeat((2, 3))``),
+    at least as many as ``ndim``; extra ones add leading dims. The data is copied.
+    Differentiable.
+
+    Args:
+        *sizes (int or sequence of ints): the number of repetitions along each dim.
+
+    Example::
+
+        >>> x = torch.tensor([[1, 2], [3, 4]])
+        >>> x.repeat(1, 2)
+        tensor([[1, 2, 1, 2],
+                [3, 4, 3, 4]])
+        >>> x.repeat(2, 1, 1).shape
+        hayabusa.Size([2, 2, 2])
+    """
     sizes = _int_list(sizes, "repeat")
     if len(sizes) < input.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
@@ -54,9 +78,26 @@ def repeat(input, *sizes):
     return Repeat.apply(input, repeats=sizes)
 
 
-def tile(input, dims):
-    """input repeated dims[k] times along each dim; dims shorter than input.ndim is padded
-    with leading ones."""
+def tile(input: Tensor, dims: Sequence[int]) -> Tensor:
+    """``input`` repeated ``dims[k]`` times along each dim.
+
+    ``dims`` shorter than ``input.ndim`` is padded with leading ones (``tile(x, (2,))`` repeats
+    the last dim); longer, it adds leading dims, as :meth:`Tensor.repeat`. Differentiable.
+
+    Args:
+        input (Tensor): the source.
+        dims (tuple or list of ints): the number of repetitions along each dim (a bare int is a
+            TypeError, as in PyTorch).
+
+    Example::
+
+        >>> torch.tile(torch.tensor([[1, 2], [3, 4]]), (2,))
+        tensor([[1, 2, 1, 2],
+                [3, 4, 3, 4]])
+        >>> torch.tile(torch.tensor([1, 2]), (2, 2))
+        tensor([[1, 2, 1, 2],
+                [1, 2, 1, 2]])
+    """
     if not isinstance(dims, (tuple, list)):
         raise TypeError(f"tile(): argument 'dims' (position 2) must be tuple of ints, not "
                         f"{type(dims).__name__}")
@@ -64,7 +105,25 @@ def tile(input, dims):
     return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
 
 
-def _tensor_tile(self, *dims):
+def _tensor_tile(self: Tensor, *dims: int | Sequence[int]) -> Tensor:
+    """This tensor repeated ``dims[k]`` times along each dim (:func:`hayabusa.tile`).
+
+    The repetitions are given as ints or as one sequence (``x.tile(2, 3)`` or ``x.tile((2, 3))``).
+    Fewer of them than ``ndim`` are padded with leading ones (``x.tile(2)`` repeats the last
+    dim); more add leading dims, as :meth:`repeat` does. Differentiable.
+
+    Args:
+        *dims (int or sequence of ints): the number of repetitions along each dim.
+
+    Example::
+
+        >>> x = torch.tensor([[0, 1], [2, 3]])
+        >>> x.tile(2)
+        tensor([[0, 1, 0, 1],
+                [2, 3, 2, 3]])
+        >>> x.tile(2, 1).shape
+        hayabusa.Size([4, 2])
+    """
     return tile(self, _int_list(dims, "tile"))
 
 
@@ -84,9 +143,35 @@ class RepeatInterleave(Function):
         return g, None
 
 
-def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
-    """Each entry (or slice along dim) of input repeated `repeats` times in place, or
-    ``repeat_interleave(counts)``: the indices 0, 1, ... repeated counts[i] times."""
+def repeat_interleave(input: Tensor, repeats: int | Tensor | None = None, dim: int | None = None,
+                      *, output_size: int | None = None) -> Tensor:
+    """Repeats each entry (or each slice along ``dim``) of ``input``, the copies next to each
+    other: ``[a, b]`` twice is ``[a, a, b, b]``.
+
+    With ``dim=None`` the input is flattened first. ``repeats`` is one count for every entry or
+    a tensor of one count per entry along ``dim``. Called with one int64 tensor
+    ``repeat_interleave(counts)``, it returns ``0, 1, 2, ...`` each repeated ``counts[i]``
+    times. Differentiable with respect to ``input``.
+
+    Args:
+        input (Tensor): the source (or the counts, alone).
+        repeats (int or Tensor): non-negative counts, an int or a 0-d or 1-D integer tensor.
+        dim (int, optional): the dim to repeat along. Default: ``None`` (flattened).
+        output_size (int, optional, keyword-only): the total size along ``dim``, checked
+            against the sum of the counts. Default: ``None``.
+
+    Example::
+
+        >>> x = torch.tensor([[1, 2], [3, 4]])
+        >>> torch.repeat_interleave(x, 2)
+        tensor([1, 1, 2, 2, 3, 3, 4, 4])
+        >>> torch.repeat_interleave(x, torch.tensor([1, 2]), dim=0)
+        tensor([[1, 2],
+                [3, 4],
+                [3, 4]])
+        >>> torch.repeat_interleave(torch.tensor([2, 0, 1]))
+        tensor([0, 0, 2])
+    """
     if repeats is None:
         counts = input
         if counts.ndim > 1:
@@ -142,9 +227,27 @@ class Roll(Function):
         return self.be.roll(grad, tuple(-s for s in self.shifts), axis=self.dims)
 
 
-def roll(input, shifts, dims=None):
-    """input's entries shifted circularly by shifts along dims (all of input flattened when
-    dims is None)."""
+def roll(input: Tensor, shifts: int | Sequence[int], dims: DimsLike | None = None) -> Tensor:
+    """``input``'s entries shifted circularly by ``shifts`` along ``dims``: what leaves at the
+    end comes back at the start.
+
+    With ``dims=None`` the input is rolled as if flattened, then given its shape back.
+    Differentiable.
+
+    Args:
+        input (Tensor): the source.
+        shifts (int or sequence of ints): the shift per dim (negative: towards the start).
+        dims (int or sequence of ints, optional): the dims, as many as ``shifts``. Default:
+            ``None``.
+
+    Example::
+
+        >>> torch.roll(torch.tensor([1, 2, 3, 4]), 1)
+        tensor([4, 1, 2, 3])
+        >>> torch.roll(torch.tensor([[1, 2], [3, 4]]), shifts=(1, -1), dims=(0, 1))
+        tensor([[4, 3],
+                [2, 1]])
+    """
     shifts = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
     if dims is None:
         if len(shifts) != 1:
@@ -173,8 +276,22 @@ class Flip(Function):
         return self.be.ascontiguousarray(self.be.flip(grad, self.dims))
 
 
-def flip(input, dims):
-    """A copy of input with the order of entries reversed along dims."""
+def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
+    """A copy of ``input`` with the order of entries reversed along ``dims``.
+
+    Unlike numpy's ``flip``, the result does not share memory with ``input``. Differentiable.
+
+    Args:
+        input (Tensor): the source.
+        dims (tuple or list of ints): the dims to reverse (a bare int is a TypeError, as in
+            PyTorch).
+
+    Example::
+
+        >>> torch.flip(torch.tensor([[1, 2], [3, 4]]), (0,))
+        tensor([[3, 4],
+                [1, 2]])
+    """
     if not isinstance(dims, (tuple, list)):
         raise TypeError(f"flip(): argument 'dims' (position 2) must be tuple of ints, not "
                         f"{type(dims).__name__}")
@@ -187,15 +304,61 @@ def flip(input, dims):
     return Flip.apply(input, dims=tuple(axes))
 
 
-def _tensor_flip(self, *dims):
+def _tensor_flip(self: Tensor, *dims: int | Sequence[int]) -> Tensor:
+    """A copy of this tensor with the order of entries reversed along ``dims``
+    (:func:`hayabusa.flip`).
+
+    The dims are given as ints or as one sequence (``x.flip(0, 1)`` or ``x.flip([0, 1])``); at
+    least one is needed. The result does not share memory with this tensor. Differentiable.
+
+    Args:
+        *dims (int or sequence of ints): the dims to reverse.
+
+    Example::
+
+        >>> x = torch.tensor([[0, 1], [2, 3]])
+        >>> x.flip(0)
+        tensor([[2, 3],
+                [0, 1]])
+        >>> x.flip(0, 1)
+        tensor([[3, 2],
+                [1, 0]])
+    """
     if not dims:
         raise TypeError("flip() missing 1 required positional arguments: \"dims\"")
     return flip(self, _int_list(dims, "flip"))
 
 
-def meshgrid(*tensors, indexing=None):
-    """Coordinate grids: the k-th output repeats tensors[k] along every other dim (with
-    indexing='xy' the first two dims are swapped, as numpy.meshgrid)."""
+def meshgrid(*tensors: Tensor | Sequence[Tensor],
+             indexing: str | None = None) -> tuple[Tensor, ...]:
+    """Coordinate grids from coordinate vectors: output ``k`` holds ``tensors[k]`` along dim
+    ``k``, repeated along every other dim.
+
+    The grids are broadcast views of the inputs. ``indexing='xy'`` swaps the first two dims
+    (numpy's default, for Cartesian ``x, y``); leaving it out warns and uses ``'ij'``, as PyTorch.
+    Differentiable.
+
+    Args:
+        *tensors (Tensor or sequence of Tensors): 0-D or 1-D tensors of one dtype, or one list
+            of them.
+        indexing (str, optional, keyword-only): ``'ij'`` or ``'xy'``. Default: ``None`` (``'ij'``
+            with a warning).
+
+    Returns:
+        tuple of Tensors: each of shape ``(len(tensors[0]), len(tensors[1]), ...)``.
+
+    Example::
+
+        >>> a, b = torch.meshgrid(torch.tensor([1, 2, 3]), torch.tensor([4, 5]), indexing="ij")
+        >>> a
+        tensor([[1, 1],
+                [2, 2],
+                [3, 3]])
+        >>> b
+        tensor([[4, 5],
+                [4, 5],
+                [4, 5]])
+    """
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
     if indexing is None:
@@ -228,8 +391,24 @@ def meshgrid(*tensors, indexing=None):
     return tuple(grids)
 
 
-def broadcast_tensors(*tensors):
-    """The tensors expanded (as views) to their common broadcast shape."""
+def broadcast_tensors(*tensors: Tensor | Sequence[Tensor]) -> tuple[Tensor, ...]:
+    """The tensors expanded to their common broadcast shape, as views (no copy).
+
+    Args:
+        *tensors (Tensor or sequence of Tensors): the tensors, or one list of them.
+
+    Returns:
+        tuple of Tensors: one per input, all of the broadcast shape.
+
+    Example::
+
+        >>> a, b = torch.broadcast_tensors(torch.tensor([[1], [2]]), torch.tensor([10, 20, 30]))
+        >>> a
+        tensor([[1, 1, 1],
+                [2, 2, 2]])
+        >>> b.shape
+        hayabusa.Size([2, 3])
+    """
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
     shape = ()

@@ -1,4 +1,6 @@
 """Binary search in sorted boundaries: searchsorted and bucketize (int64 or int32 indices)."""
+from __future__ import annotations
+
 import numbers
 
 from .._tensor import Tensor, _wrap
@@ -25,12 +27,38 @@ def _side(side, right):
     return "right" if right else "left"
 
 
-def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
-                 sorter=None):
-    """For each value, the index at which inserting it would keep the innermost dim of
-    sorted_sequence sorted: the first position p with value <= seq[p] (side='left') or
-    value < seq[p] (side='right' or right=True). An N-D sequence searches each value row in
-    the sequence row with the same leading indices."""
+def searchsorted(sorted_sequence: Tensor, input: Tensor | int | float, *, out_int32: bool = False,
+                 right: bool = False, side: str | None = None,
+                 sorter: Tensor | None = None) -> Tensor:
+    """For each value, the index at which inserting it would keep ``sorted_sequence`` sorted.
+
+    That is the first position ``p`` with ``value <= seq[p]`` (``side='left'``), or with
+    ``value < seq[p]`` (``side='right'`` or ``right=True``); ``len(seq)`` past the end. A 1-D
+    sequence is searched for every value; an N-D one searches each row of values in the
+    sequence row with the same leading indices. No gradient.
+
+    Args:
+        sorted_sequence (Tensor): ascending along its last dim (or made so by ``sorter``).
+        input (Tensor or Number): the values; a number gives a 0-d result.
+        out_int32 (bool, optional, keyword-only): int32 indices instead of int64. Default:
+            ``False``.
+        right (bool, optional, keyword-only): search from the right (``side='right'``).
+            Default: ``False``.
+        side (str, optional, keyword-only): ``'left'`` or ``'right'``. Default: ``None``.
+        sorter (Tensor, optional, keyword-only): the indices that sort ``sorted_sequence``
+            along its last dim (what ``argsort`` gives). Default: ``None``.
+
+    Returns:
+        Tensor: int64 (or int32) indices, of ``input``'s shape.
+
+    Example::
+
+        >>> seq = torch.tensor([1, 3, 5, 7])
+        >>> torch.searchsorted(seq, torch.tensor([3, 6, 9]))
+        tensor([1, 3, 4])
+        >>> torch.searchsorted(seq, torch.tensor([3, 6, 9]), right=True)
+        tensor([2, 3, 4])
+    """
     side = _side(side, right)
     seq = sorted_sequence
     if seq.ndim == 0:
@@ -61,9 +89,31 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     return _wrap(out.reshape(()) if scalar else out)
 
 
-def bucketize(input, boundaries, *, out_int32=False, right=False):
-    """The bucket of each value in the 1-D sorted boundaries: i such that
-    boundaries[i-1] < x <= boundaries[i] (or boundaries[i-1] <= x < boundaries[i] with right)."""
+def bucketize(input: Tensor | int | float, boundaries: Tensor, *, out_int32: bool = False,
+              right: bool = False) -> Tensor:
+    """The bucket of each value of ``input`` among the sorted ``boundaries``: the ``i`` with
+    ``boundaries[i-1] < x <= boundaries[i]`` (with ``right``, ``boundaries[i-1] <= x <
+    boundaries[i]``).
+
+    :func:`searchsorted` with the arguments the other way round. No gradient.
+
+    Args:
+        input (Tensor or Number): the values.
+        boundaries (Tensor): 1-D, ascending.
+        out_int32 (bool, optional, keyword-only): int32 indices instead of int64. Default:
+            ``False``.
+        right (bool, optional, keyword-only): close the buckets on the left instead. Default:
+            ``False``.
+
+    Returns:
+        Tensor: int64 (or int32) bucket indices in ``[0, len(boundaries)]``, of ``input``'s
+        shape.
+
+    Example::
+
+        >>> torch.bucketize(torch.tensor([0, 3, 6, 9]), torch.tensor([1, 3, 5, 7]))
+        tensor([0, 1, 3, 4])
+    """
     if boundaries.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)

@@ -6,13 +6,19 @@ position (nearest: one index, no weights), computed as PyTorch's CPU kernels
 compute them; one C kernel applies the tables forward and their transpose
 backward.
 """
+from __future__ import annotations
+
 import math
 import numbers
+from typing import TYPE_CHECKING
 
 from .._tensor import Tensor
 from ..autograd.function import Function
 from . import shape as S
 from .pool import adaptive_avg_pool1d, adaptive_avg_pool2d
+
+if TYPE_CHECKING:
+    from typing import Sequence
 
 _MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact")
 
@@ -69,8 +75,60 @@ def _sizes_and_scales(input, size, scale_factor, dims, recompute_scale_factor):
     return sizes, ([None] * dims if recompute_scale_factor else scales)
 
 
-def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
-                recompute_scale_factor=None, antialias=False):
+def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
+                scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Tensor:
+    """Resamples a batch of sequences or images to a new size (up or down).
+
+    The output size is ``size``, or ``floor(input size * scale_factor)`` per spatial dim.
+    Output position ``i`` maps to input coordinate ``(i + 0.5) / scale - 0.5`` (``i / scale``
+    for ``'nearest'``), with ``scale`` the given ``scale_factor`` or, with ``size`` or
+    ``recompute_scale_factor=True``, ``output size / input size``; ``align_corners=True`` maps
+    the corner pixels' centres onto each other instead. The modes, as PyTorch computes them:
+
+    - ``'nearest'``: the input entry at ``floor(coordinate)`` (PyTorch's legacy rule).
+    - ``'nearest-exact'``: the entry whose centre is nearest (``floor((i + 0.5) / scale)``).
+    - ``'linear'`` (3-D input), ``'bilinear'`` (4-D input): linear interpolation of the two
+      (2 x 2) nearest entries.
+    - ``'area'``: adaptive average pooling (:func:`adaptive_avg_pool2d`).
+
+    One C kernel each way (the linear weights tabulated per axis); float32 and float64 only.
+    ``'bicubic'``, ``'trilinear'``, 5-D inputs, ``antialias=True`` and other dtypes raise
+    NotImplementedError.
+
+    Args:
+        input (Tensor): ``(N, C, L)`` or ``(N, C, H, W)``.
+        size (int or tuple, optional): the output's spatial size (one int for every dim).
+        scale_factor (float or tuple, optional): the multiplier of the spatial size; give
+            exactly one of ``size`` and ``scale_factor``.
+        mode (str, optional): ``'nearest'``, ``'nearest-exact'``, ``'linear'``, ``'bilinear'``
+            or ``'area'``. Default: ``'nearest'``.
+        align_corners (bool, optional): for ``'linear'`` and ``'bilinear'`` only (others raise
+            ValueError if it is set): align the corner pixels of input and output. Default:
+            ``None`` (``False``).
+        recompute_scale_factor (bool, optional): with ``scale_factor``, compute the coordinates
+            from the output size instead of the given factor. Default: ``None``.
+        antialias (bool, optional): not supported (``True`` raises NotImplementedError).
+            Default: ``False``.
+
+    Returns:
+        Tensor: ``(N, C, L_out)`` or ``(N, C, H_out, W_out)``.
+
+    Example::
+
+        >>> F.interpolate(torch.tensor([[[1., 2.]]]), scale_factor=2)
+        tensor([[[1., 1., 2., 2.]]])
+        >>> F.interpolate(torch.tensor([[[1., 2., 3.]]]), size=5, mode="linear")
+        tensor([[[1.0000, 1.4000, 2.0000, 2.6000, 3.0000]]])
+        >>> F.interpolate(torch.tensor([[[1., 2., 3.]]]), size=5, mode="linear", align_corners=True)
+        tensor([[[1.0000, 1.5000, 2.0000, 2.5000, 3.0000]]])
+        >>> F.interpolate(torch.tensor([[[[1., 2.], [3., 4.]]]]), size=(3, 3), mode="bilinear",
+        ...               align_corners=True)
+        tensor([[[[1.0000, 1.5000, 2.0000],
+                  [2.0000, 2.5000, 3.0000],
+                  [3.0000, 3.5000, 4.0000]]]])
+    """
     if not isinstance(input, Tensor):
         raise TypeError(f"interpolate(): argument 'input' must be Tensor, not {type(input).__name__}")
     if mode in ("nearest", "area", "nearest-exact"):
@@ -119,5 +177,15 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                           col_w=col_w)
 
 
-def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+def upsample(input: Tensor, size: int | Sequence[int] | None = None,
+             scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
+             align_corners: bool | None = None) -> Tensor:
+    """Resamples a batch of sequences or images: :func:`interpolate` (PyTorch's deprecated
+    name for it), with the same arguments.
+
+    Example::
+
+        >>> F.upsample(torch.tensor([[[1., 2.]]]), scale_factor=2)
+        tensor([[[1., 1., 2., 2.]]])
+    """
     return interpolate(input, size, scale_factor, mode, align_corners)
