@@ -106,3 +106,12 @@ def test_matches_torch(rng):
     torch.nn.functional.embedding(torch.tensor(idx), wt, max_norm=1.5)
     F.embedding(hb.tensor(idx), wh, max_norm=1.5)
     np.testing.assert_allclose(wh.numpy(), wt.numpy(), rtol=1e-7)
+
+
+def test_changing_the_indices_before_backward_raises():
+    emb = hb.nn.Embedding(4, 2)
+    idx = hb.tensor([0, 1])
+    out = emb(idx)
+    idx[0] = 3
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        out.sum().backward()

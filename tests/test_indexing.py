@@ -276,3 +276,14 @@ def test_against_torch(rng):
         (hb.tensor(m).nonzero(), torch.tensor(m).nonzero()),
     ]:
         np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("op", ["index_select", "index_add"])
+def test_changing_the_index_before_backward_raises(op):
+    src = hb.arange(4.0).reshape(2, 2).requires_grad_()
+    idx = hb.tensor([0, 1])
+    out = hb.index_select(src, 0, idx) if op == "index_select" else \
+        hb.index_add(hb.zeros(3, 2), 0, idx, src)
+    idx[0] = 1
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        (out * hb.arange(out.numel(), dtype=hb.float32).reshape(out.shape)).sum().backward()

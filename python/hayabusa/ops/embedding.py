@@ -13,7 +13,8 @@ from ..autograd.function import Function
 
 
 class Embedding(Function):
-    saved_inputs = ()
+    # backward reads the indices: changing them in place before it raises
+    saved_inputs = (1,)
 
     def forward(self, weight, indices, padding_idx, scale_grad_by_freq):
         self.num_weights, self.indices = weight.shape[0], indices
@@ -22,7 +23,7 @@ class Embedding(Function):
 
     def backward(self, grad):
         return self.be.embedding_backward(grad, self.indices, self.num_weights, self.padding_idx,
-                                          self.scale_grad_by_freq)
+                                          self.scale_grad_by_freq), None
 
 
 def normalize_padding_idx(padding_idx, num_embeddings):
@@ -97,5 +98,5 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
         with no_grad():
             weight._backend.embedding_renorm_(weight._data, indices, float(max_norm), norm_type)
             weight._version[0] += 1
-    return Embedding.apply(weight, indices=indices, padding_idx=padding_idx,
+    return Embedding.apply(weight, input, padding_idx=padding_idx,
                            scale_grad_by_freq=bool(scale_grad_by_freq))

@@ -37,6 +37,14 @@ def _check_value_tensor(value, name):
                            f"with {value.ndim} dimension(s).")
 
 
+def _saved_index(idx, index):
+    """idx (index's values as a vector) as a tensor that shares index's version counter:
+    the node saves it, and changing index in place before backward must raise."""
+    t = _wrap(idx)
+    t._version = index._version
+    return t
+
+
 def _as_vector(index):
     """A 0-d index as a one-element vector (index_select and friends take both)."""
     return index._data.reshape(-1)
@@ -92,8 +100,8 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
         raise IndexError("index out of range in self")
     if input.ndim == 0:
         from .shape import reshape
-        return reshape(IndexSelect.apply(reshape(input, 1), _wrap(idx), dim=0), ())
-    return IndexSelect.apply(input, _wrap(idx), dim=d)
+        return reshape(IndexSelect.apply(reshape(input, 1), _saved_index(idx, index), dim=0), ())
+    return IndexSelect.apply(input, _saved_index(idx, index), dim=d)
 
 
 # ---------------------------------------------------------------- masks
@@ -457,10 +465,10 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
                            f"size {in_shape[d]}")
     if input.ndim == 0 or source.ndim == 0:
         from .shape import reshape
-        out = IndexAdd.apply(reshape(input, 1), _wrap(idx), reshape(source, src_shape), dim=0,
+        out = IndexAdd.apply(reshape(input, 1), _saved_index(idx, index), reshape(source, src_shape), dim=0,
                              alpha=alpha)
         return reshape(out, input.shape)
-    return IndexAdd.apply(input, _wrap(idx), source, dim=d, alpha=alpha)
+    return IndexAdd.apply(input, _saved_index(idx, index), source, dim=d, alpha=alpha)
 
 
 class IndexFill(Function):
@@ -521,8 +529,8 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Number | Tensor) -
         from .shape import reshape
         return reshape(index_fill(reshape(input, 1), 0, _wrap(idx), value), ())
     if isinstance(value, Tensor):
-        return IndexFill.apply(input, _wrap(idx), cast(value, input.dtype), dim=d)
-    return IndexFill.apply(input, _wrap(idx), None, dim=d, value=value)
+        return IndexFill.apply(input, _saved_index(idx, index), cast(value, input.dtype), dim=d)
+    return IndexFill.apply(input, _saved_index(idx, index), None, dim=d, value=value)
 
 
 # ---------------------------------------------------------------- nonzero
