@@ -303,3 +303,8 @@ def test_matches_torch(rng):
         F.layer_norm(t64(x), (3, 4), t64(w), t64(b)).numpy(),
         torch.nn.functional.layer_norm(torch.tensor(x), (3, 4), torch.tensor(w), torch.tensor(b)).numpy(),
         atol=1e-10)
+
+
+def test_batch_norm_training_needs_positive_eps():
+    with pytest.raises(ValueError, match="eps must be positive during training, but got 0.0"):
+        F.batch_norm(hb.randn(4, 3), None, None, training=True, eps=0.0)

@@ -160,3 +160,8 @@ def test_matches_torch(rng):
     for kw in (dict(size=11, mode="linear"), dict(scale_factor=0.5), dict(size=4, mode="linear", align_corners=True)):
         np.testing.assert_allclose(F.interpolate(hb.tensor(x1), **kw).numpy(),
                                    torch.nn.functional.interpolate(torch.tensor(x1), **kw).numpy(), rtol=1e-6, atol=1e-6)
+
+
+def test_upsample_warns_it_is_deprecated():
+    with pytest.warns(UserWarning, match="upsample` is deprecated"):
+        F.upsample(hb.ones(1, 1, 2, 2), scale_factor=2)

@@ -166,6 +166,8 @@ def trace(input: Tensor) -> Tensor:
     from .reduce import sum
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    if input.dtype.name == "bool":
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
     return sum(Diagonal.apply(input, offset=0, dim1=0, dim2=1))
 
 

@@ -121,6 +121,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     _check_float(input, (running_mean, running_var, weight, bias), "batch_norm")
     if input.ndim < 2:
         raise ValueError(f"expected 2D or more input (got {input.ndim}D input)")
+    if training and not eps > 0:
+        raise ValueError(f"batch_norm eps must be positive during training, but got {float(eps)}")
     if training:
         values = input.shape[0] * math.prod(input.shape[2:])
         if values == 1:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from typing import TYPE_CHECKING
 
 from .._tensor import Tensor
@@ -185,7 +186,10 @@ def upsample(input: Tensor, size: int | Sequence[int] | None = None,
 
     Example::
 
+        >>> import warnings; warnings.simplefilter("ignore")  # deprecated, as in PyTorch
         >>> F.upsample(torch.tensor([[[1., 2.]]]), scale_factor=2)
         tensor([[[1., 1., 2., 2.]]])
     """
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` "
+                  "instead.", stacklevel=2)
     return interpolate(input, size, scale_factor, mode, align_corners)
