@@ -60,6 +60,7 @@ def unary_forward(str op, x, out=None, double p1=0.0, double p2=0.0):
         _same_dtype(xa, oa, "unary_forward", op, "x and out")
         _same_shape(xa, oa, "unary_forward", op, "x and out")
         _check_output(oa, "out")
+        xa = _apart(xa, oa)
     cdef int64_t n = cnp.PyArray_SIZE(xa)
     cdef int status
     with nogil:
@@ -93,8 +94,8 @@ def unary_backward(str op, grad_out, saved, grad_in=None, double p1=0.0, double 
         _same_dtype(ga, gi, "unary_backward", op, "grad_out and grad_in")
         _same_shape(ga, gi, "unary_backward", op, "grad_out and grad_in")
         _check_output(gi, "grad_in")
-    ga = _contiguous_input(ga, "grad_out")
-    sa = _contiguous_input(sa, "saved")
+    ga = _apart(_contiguous_input(ga, "grad_out"), gi)
+    sa = _apart(_contiguous_input(sa, "saved"), gi)
     cdef int64_t n = cnp.PyArray_SIZE(ga)
     cdef int status
     with nogil:

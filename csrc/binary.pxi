@@ -45,8 +45,8 @@ def binary(int op, a, b, out=None):
     (not a numpy scalar, which brings its own dtype to the promotion).
     out: None (a new array) or a C-contiguous array to write, which may be an
     operand. Returns the result, or NotImplemented for anything else (other
-    dtypes, general broadcasting, strided views): the caller then uses the
-    array library."""
+    dtypes or byte orders, general broadcasting, strided or misaligned views):
+    the caller then uses the array library."""
     if op < 0 or op > HB_BINARY_DIV:
         raise ValueError(f"unknown binary op {op}; expected one of {BINARY_OPS}")
     cdef cnp.ndarray A = None, B = None, full
@@ -94,7 +94,8 @@ def binary(int op, a, b, out=None):
         if not cnp.PyArray_IS_C_CONTIGUOUS(B):
             return NotImplemented
         full = B
-    if (A is not None and not cnp.PyArray_ISALIGNED(A)) or (B is not None and not cnp.PyArray_ISALIGNED(B)):
+    if (A is not None and not (cnp.PyArray_ISALIGNED(A) and cnp.PyArray_ISNOTSWAPPED(A))) or \
+            (B is not None and not (cnp.PyArray_ISALIGNED(B) and cnp.PyArray_ISNOTSWAPPED(B))):
         return NotImplemented
     cdef cnp.ndarray O
     if out is None:

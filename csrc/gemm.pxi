@@ -48,38 +48,6 @@ cdef int _matrix_layout(int64_t rows, int64_t cols, int64_t s0, int64_t s1, int6
     return -1
 
 
-cdef bint _overlaps(cnp.ndarray a, cnp.ndarray b) noexcept:
-    """Whether the byte ranges a and b span intersect (a bounds check, not exact)."""
-    if cnp.PyArray_SIZE(a) == 0 or cnp.PyArray_SIZE(b) == 0:
-        return False
-    cdef char *lo_a
-    cdef char *hi_a
-    cdef char *lo_b
-    cdef char *hi_b
-    _span(a, &lo_a, &hi_a)
-    _span(b, &lo_b, &hi_b)
-    return lo_a < hi_b and lo_b < hi_a
-
-
-cdef void _span(cnp.ndarray a, char **lo, char **hi) noexcept:
-    cdef char *start = <char *>cnp.PyArray_DATA(a)
-    cdef char *end = start + cnp.PyArray_ITEMSIZE(a)
-    cdef int d
-    cdef int64_t extent
-    for d in range(cnp.PyArray_NDIM(a)):
-        extent = (cnp.PyArray_DIM(a, d) - 1) * cnp.PyArray_STRIDE(a, d)
-        if extent < 0:
-            start += extent
-        else:
-            end += extent
-    lo[0] = start
-    hi[0] = end
-
-
-cdef cnp.ndarray _copy(cnp.ndarray a):
-    return cnp.PyArray_NewCopy(a, cnp.NPY_CORDER)
-
-
 cdef cnp.ndarray _input_matrix(cnp.ndarray a, cnp.ndarray out, int *trans, int64_t *ld):
     """A 2-D (or batched 3-D) operand the kernel can read, with its layout."""
     cdef int nd = cnp.PyArray_NDIM(a)

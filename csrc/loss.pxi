@@ -72,6 +72,7 @@ cdef cnp.ndarray _loss_target(object target, int64_t N, int64_t C, int64_t ignor
     cdef cnp.ndarray ta = _array(target, "target")
     if cnp.PyArray_TYPE(ta) != cnp.NPY_INT64:
         raise RuntimeError(f"expected target dtype to be Long, but got {_torch_name(ta)} (target is {_describe(ta)})")
+    _native(ta, "target")
     if cnp.PyArray_NDIM(ta) != 1:
         raise ValueError(f"target must be 1-D of shape ({N},), got {_describe(ta)}")
     if cnp.PyArray_DIM(ta, 0) != N:
@@ -150,6 +151,8 @@ def cross_entropy_forward(logits, target, weight, long ignore_index, double labe
     wa = _loss_weight(weight, xa, C)
     cdef cnp.ndarray la = _loss_output(loss_out, xa, "loss_out", _loss_ndim(red), N, 0)
     cdef cnp.ndarray sa = _loss_output(lse_out, xa, "lse_out", 1, N, 0)
+    _check_apart(la, sa, "cross_entropy_forward", "loss_out and lse_out")
+    xa, ta, wa = _apart(xa, la, sa), _apart(ta, la, sa), _apart(wa, la, sa)
     cdef const void *w = _data_or_null(wa)
     cdef int status
     with nogil:
@@ -183,8 +186,9 @@ def cross_entropy_backward(grad_loss, logits, target, weight, lse, long ignore_i
     _check_loss_array(ga, xa, "grad_loss", _loss_ndim(red), N, 0)
     _check_loss_array(sa, xa, "lse", 1, N, 0)
     cdef cnp.ndarray gi = _loss_output(grad_logits, xa, "grad_logits", 2, N, C)
-    ga = _contiguous_input(ga, "grad_loss")
-    sa = _contiguous_input(sa, "lse")
+    ga = _apart(_contiguous_input(ga, "grad_loss"), gi)
+    sa = _apart(_contiguous_input(sa, "lse"), gi)
+    xa, ta, wa = _apart(xa, gi), _apart(ta, gi), _apart(wa, gi)
     cdef const void *w = _data_or_null(wa)
     cdef int status
     with nogil:
@@ -213,6 +217,7 @@ def nll_loss_forward(logp, target, weight, long ignore_index, str reduction, los
     cdef cnp.ndarray ta = _loss_target(target, N, C, ignore_index)
     wa = _loss_weight(weight, xa, C)
     cdef cnp.ndarray la = _loss_output(loss_out, xa, "loss_out", _loss_ndim(red), N, 0)
+    xa, ta, wa = _apart(xa, la), _apart(ta, la), _apart(wa, la)
     cdef const void *w = _data_or_null(wa)
     cdef int status
     with nogil:
@@ -241,7 +246,8 @@ def nll_loss_backward(grad_loss, target, weight, long ignore_index, str reductio
     wa = _loss_weight(weight, gi, C)
     cdef cnp.ndarray ga = _array(grad_loss, "grad_loss")
     _check_loss_array(ga, gi, "grad_loss", _loss_ndim(red), N, 0)
-    ga = _contiguous_input(ga, "grad_loss")
+    ga = _apart(_contiguous_input(ga, "grad_loss"), gi)
+    ta, wa = _apart(ta, gi), _apart(wa, gi)
     cdef const void *w = _data_or_null(wa)
     cdef int status
     with nogil:
