@@ -53,6 +53,12 @@ cdef cnp.ndarray _input_matrix(cnp.ndarray a, cnp.ndarray out, int *trans, int64
     cdef int nd = cnp.PyArray_NDIM(a)
     cdef int64_t item = cnp.PyArray_ITEMSIZE(a)
     cdef int64_t rows = cnp.PyArray_DIM(a, nd - 2), cols = cnp.PyArray_DIM(a, nd - 1)
+    if cnp.PyArray_SIZE(a) == 0:
+        # never read; numpy gives an empty array all-zero strides, which no
+        # layout matches (a batch of 0 (M, K) matrices still has M and K > 0)
+        trans[0] = 0
+        ld[0] = cols if cols > 1 else 1
+        return a
     cdef int layout = _matrix_layout(rows, cols, cnp.PyArray_STRIDE(a, nd - 2),
                                      cnp.PyArray_STRIDE(a, nd - 1), item, ld)
     cdef bint copy = layout < 0 or not cnp.PyArray_ISALIGNED(a) or _overlaps(a, out)

@@ -159,3 +159,15 @@ def test_set_num_threads_bounds():
         _C.set_num_threads(2**40)
     with pytest.raises(RuntimeError, match="at most 4096 threads, but got 1000000"):
         _C.set_num_threads(10**6)
+
+
+def test_bmm_of_an_empty_batch():
+    """numpy gives a (0, M, K) array all-zero strides, which no matrix layout matched:
+    the binding passed C an uninitialized leading dimension and, when the stack
+    held a small one, a valid call failed with 'gemm: invalid arguments'."""
+    one = np.ones((1, 1, 1), np.float32)
+    for m, k, n in [(2, 5, 3), (8, 8, 8), (5, 2, 7)]:
+        for _ in range(20):
+            _C.bmm_into(one, one)  # leaves a leading dimension of 1 in the binding's frame
+            out = _C.bmm_into(np.ones((0, m, k), np.float32), np.ones((0, k, n), np.float32))
+            assert out.shape == (0, m, n)
