@@ -16,8 +16,12 @@ BINARY_OPS = {"add": HB_BINARY_ADD, "sub": HB_BINARY_SUB, "mul": HB_BINARY_MUL,
 
 
 cdef bint _repeats_one_value(cnp.ndarray a) noexcept:
-    """Whether every element of a is one element in memory (all strides 0)."""
+    """Whether every element of a is one element in memory (all strides 0).
+    An empty array has no element to repeat (numpy gives it zero strides too;
+    the kernel would read a value from its 1-byte allocation)."""
     cdef int d
+    if cnp.PyArray_SIZE(a) == 0:
+        return False
     for d in range(cnp.PyArray_NDIM(a)):
         if cnp.PyArray_STRIDE(a, d) != 0 and cnp.PyArray_DIM(a, d) != 1:
             return False

@@ -171,3 +171,15 @@ def test_bmm_of_an_empty_batch():
             _C.bmm_into(one, one)  # leaves a leading dimension of 1 in the binding's frame
             out = _C.bmm_into(np.ones((0, m, k), np.float32), np.ones((0, k, n), np.float32))
             assert out.shape == (0, m, n)
+
+
+def test_binary_never_reads_an_empty_operand():
+    """An empty array has all-zero strides, which binary() took for one repeated value:
+    the kernel read 4 bytes from numpy's 1-byte allocation (ASan: heap-buffer-overflow).
+    Such operands are now left to numpy."""
+    add = _C.BINARY_OPS["add"]
+    for a, b in [(np.ones((2, 0), np.float32), np.ones((0,), np.float32)),
+                 (np.ones((0,), np.float32), np.ones((3, 0), np.float32)),
+                 (np.ones((1, 0)), np.ones((4, 0)))]:
+        assert _C.binary(add, a, b) is NotImplemented
+    assert _C.binary(add, np.ones((2, 0)), np.ones((2, 0))).shape == (2, 0)  # same shape: still ours
