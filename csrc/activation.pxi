@@ -63,6 +63,7 @@ def unary_forward(str op, x, out=None, double p1=0.0, double p2=0.0):
         xa = _apart(xa, oa)
     cdef int64_t n = cnp.PyArray_SIZE(xa)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_unary_forward_f32(code, <const float *>cnp.PyArray_DATA(xa),
@@ -98,6 +99,7 @@ def unary_backward(str op, grad_out, saved, grad_in=None, double p1=0.0, double 
     sa = _apart(_contiguous_input(sa, "saved"), gi)
     cdef int64_t n = cnp.PyArray_SIZE(ga)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_unary_backward_f32(code, <const float *>cnp.PyArray_DATA(ga),

@@ -119,6 +119,7 @@ def binary(int op, a, b, out=None):
     cdef void *pb = cnp.PyArray_DATA(B) if B is not None else NULL
     cdef void *po = cnp.PyArray_DATA(O)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_binary_f32(op, <const float *>pa if pa != NULL else &a32, a_stride,

@@ -124,11 +124,13 @@ cdef int _batched(int trans_a, int trans_b, int64_t batch, int64_t m, int64_t n,
     cdef void *pb = cnp.PyArray_DATA(b)
     cdef void *pc = cnp.PyArray_DATA(c)
     if cnp.PyArray_TYPE(c) == cnp.NPY_FLOAT:
+        _sync_threads()
         with nogil:
             status = hb_gemm_batched_f32(trans_a, trans_b, batch, m, n, k, <float>alpha,
                                          <const float *>pa, stride_a, lda, <const float *>pb,
                                          stride_b, ldb, <float>beta, <float *>pc, stride_c, ldc)
     else:
+        _sync_threads()
         with nogil:
             status = hb_gemm_batched_f64(trans_a, trans_b, batch, m, n, k, alpha,
                                          <const double *>pa, stride_a, lda, <const double *>pb,
@@ -224,10 +226,12 @@ def linear_forward(x, weight, bias, out=None):
     cdef int64_t ldk = k if k > 0 else 1, ldn = n if n > 0 else 1
     cdef int status
     if cnp.PyArray_TYPE(X) == cnp.NPY_FLOAT:
+        _sync_threads()
         with nogil:
             status = hb_linear_forward_f32(m, n, k, <const float *>px, ldk, <const float *>pw,
                                            ldk, <const float *>pb, <float *>py, ldn)
     else:
+        _sync_threads()
         with nogil:
             status = hb_linear_forward_f64(m, n, k, <const double *>px, ldk, <const double *>pw,
                                            ldk, <const double *>pb, <double *>py, ldn)
@@ -283,11 +287,13 @@ def linear_backward(grad_out, x, weight, grad_x, grad_weight, grad_bias, bint ac
     cdef int acc = 1 if accumulate else 0
     cdef int status
     if cnp.PyArray_TYPE(G) == cnp.NPY_FLOAT:
+        _sync_threads()
         with nogil:
             status = hb_linear_backward_f32(m, n, k, <const float *>pg, <const float *>px,
                                             <const float *>pw, <float *>pgx, <float *>pgw,
                                             <float *>pgb, acc)
     else:
+        _sync_threads()
         with nogil:
             status = hb_linear_backward_f64(m, n, k, <const double *>pg, <const double *>px,
                                             <const double *>pw, <double *>pgx, <double *>pgw,

@@ -155,6 +155,7 @@ def cross_entropy_forward(logits, target, weight, long ignore_index, double labe
     xa, ta, wa = _apart(xa, la, sa), _apart(ta, la, sa), _apart(wa, la, sa)
     cdef const void *w = _data_or_null(wa)
     cdef int status
+    _sync_threads()
     with nogil:
         if cnp.PyArray_TYPE(xa) == cnp.NPY_FLOAT:
             status = hb_cross_entropy_forward_f32(
@@ -191,6 +192,7 @@ def cross_entropy_backward(grad_loss, logits, target, weight, lse, long ignore_i
     xa, ta, wa = _apart(xa, gi), _apart(ta, gi), _apart(wa, gi)
     cdef const void *w = _data_or_null(wa)
     cdef int status
+    _sync_threads()
     with nogil:
         if cnp.PyArray_TYPE(xa) == cnp.NPY_FLOAT:
             status = hb_cross_entropy_backward_f32(
@@ -220,6 +222,7 @@ def nll_loss_forward(logp, target, weight, long ignore_index, str reduction, los
     xa, ta, wa = _apart(xa, la), _apart(ta, la), _apart(wa, la)
     cdef const void *w = _data_or_null(wa)
     cdef int status
+    _sync_threads()
     with nogil:
         if cnp.PyArray_TYPE(xa) == cnp.NPY_FLOAT:
             status = hb_nll_loss_forward_f32(
@@ -250,6 +253,7 @@ def nll_loss_backward(grad_loss, target, weight, long ignore_index, str reductio
     ta, wa = _apart(ta, gi), _apart(wa, gi)
     cdef const void *w = _data_or_null(wa)
     cdef int status
+    _sync_threads()
     with nogil:
         if cnp.PyArray_TYPE(gi) == cnp.NPY_FLOAT:
             status = hb_nll_loss_backward_f32(

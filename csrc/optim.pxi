@@ -186,6 +186,7 @@ def sgd_step(params, grads, momentum_buffers, double lr, double momentum, double
             ptrs[count + i] = cnp.PyArray_DATA(<cnp.ndarray>gs[i])
             ptrs[2 * count + i] = cnp.PyArray_DATA(<cnp.ndarray>bs[i]) if bs is not None else NULL
             sizes[i] = cnp.PyArray_SIZE(<cnp.ndarray>ps[i])
+        _sync_threads()
         with nogil:
             if dtype == cnp.NPY_FLOAT:
                 status = hb_sgd_step_f32(<float **>ptrs, <const float **>(ptrs + count),
@@ -285,6 +286,7 @@ def adam_step(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, doub
             ptrs[4 * count + i] = cnp.PyArray_DATA(<cnp.ndarray>maxs[i]) if maxs is not None else NULL
             sizes[i] = cnp.PyArray_SIZE(<cnp.ndarray>ps[i])
             sizes[count + i] = step_counts[i]
+        _sync_threads()
         with nogil:
             if dtype == cnp.NPY_FLOAT:
                 status = hb_adam_step_f32(<float **>ptrs, <const float **>(ptrs + count),

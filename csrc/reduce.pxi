@@ -59,6 +59,7 @@ cdef _reduce_sum(str kernel, object x, object out, int axis, bint mean):
     cdef void *px = cnp.PyArray_DATA(xa)
     cdef void *po = cnp.PyArray_DATA(o)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             if mean:
@@ -107,6 +108,7 @@ cdef _reduce_extreme(str kernel, object x, object values_out, object indices_out
     cdef void *pv = cnp.PyArray_DATA(v)
     cdef int64_t *pi = <int64_t *>cnp.PyArray_DATA(ix) if ix is not None else NULL
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             if is_max:

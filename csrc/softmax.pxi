@@ -58,6 +58,7 @@ def softmax_forward(x, out, int dim, bint log):
         _check_output(oa, "out")
         xa = _apart(xa, oa)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_softmax_forward_f32(<const float *>cnp.PyArray_DATA(xa),
@@ -94,6 +95,7 @@ def softmax_backward(grad_out, out, grad_in, int dim, bint log):
     ga = _apart(_contiguous_input(ga, "grad_out"), gi)
     ya = _apart(_contiguous_input(ya, "out"), gi)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_softmax_backward_f32(<const float *>cnp.PyArray_DATA(ga),

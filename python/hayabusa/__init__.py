@@ -69,3 +69,6 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
 
 # ---- nn surface: vector norms (used by F.normalize and nn.utils.clip_grad_norm_)
 from .ops.norm import norm  # noqa: E402,F401
+
+# ---- threads: how many the kernels split their work across, process-wide as in PyTorch
+from ._C import get_num_threads, set_num_threads  # noqa: E402,F401
