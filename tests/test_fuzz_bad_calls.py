@@ -22,7 +22,8 @@ ERRORS = (TypeError, ValueError, RuntimeError, IndexError, OverflowError, Memory
 
 class Arg:
     """One argument of a valid call and what kind of thing it is:
-    'in' (a float input), 'out' (a float output), 'target' (int64 class indices),
+    'in' (a float input), 'out' (a float output), 'lse' (cross-entropy's float64
+    log-sum-exps), 'target' (int64 class indices),
     'indices' (an int64 output), 'axis', 'int', 'str', 'float_list' / 'out_list'
     (an optimizer's lists of inputs / of arrays it updates). `bound`: a
     different shape is an error whatever it is (no other valid call has it)."""
@@ -60,6 +61,9 @@ def array_mutations(arg):
         for dt in (np.int64, np.int32, np.bool_, np.float16, np.complex64, object):
             muts.append((f"dtype {np.dtype(dt).name}", np.zeros(a.shape, dt)))
         muts.append(("other float dtype", a.astype(_other(a.dtype))))
+    if arg.kind == "lse":  # float64 whatever the logits' dtype
+        for dt in (np.float32, np.int64, np.float16):
+            muts.append((f"dtype {np.dtype(dt).name}", np.zeros(a.shape, dt)))
     if arg.kind in ("target", "indices"):
         for dt in (np.float64, np.int32, np.uint64, np.bool_):
             muts.append((f"dtype {np.dtype(dt).name}", np.zeros(a.shape, dt)))
@@ -85,7 +89,7 @@ def array_mutations(arg):
 
 
 def mutations(arg):
-    if arg.kind in ("in", "out", "target", "indices"):
+    if arg.kind in ("in", "out", "target", "indices", "lse"):
         return array_mutations(arg)
     if arg.kind == "axis":
         return [("axis too large", arg.rank + 1), ("axis too small", -arg.rank - 1), ("axis 2**70", 2**70),
@@ -186,9 +190,9 @@ def loss_call(draw, dtype):
     if which == "ce_forward":
         return _C.cross_entropy_forward, [x, t, w, ignore, Arg(0.0, "float"), red,
                                           Arg(rnd(loss_shape, dtype), "out", optional=True),
-                                          Arg(rnd((n,), dtype), "out", optional=True)]
+                                          Arg(rnd((n,), np.float64), "out", optional=True)]
     if which == "ce_backward":
-        return _C.cross_entropy_backward, [Arg(rnd(loss_shape, dtype), "in"), x, t, w, Arg(rnd((n,), dtype), "in"),
+        return _C.cross_entropy_backward, [Arg(rnd(loss_shape, dtype), "in"), x, t, w, Arg(rnd((n,), np.float64), "lse"),
                                            ignore, Arg(0.1, "float"), red,
                                            Arg(rnd((n, c), dtype), "out", optional=True)]
     if which == "nll_forward":

@@ -27,13 +27,15 @@ int64_t hb_loss_first_bad_target(const int64_t *restrict target, int64_t N, int6
                                  int64_t ignore_index);
 
 /* loss: one element for 'mean'/'sum', N for 'none'. lse (N) receives each
- * row's log-sum-exp, which is all backward needs besides the logits. */
+ * row's log-sum-exp, which is all backward needs besides the logits. It is
+ * double for float logits too: rounded to float at a row max of 1e4 it would
+ * be 5e-4 off, and so would every loss (lse - x[t]) and gradient (exp(x - lse)). */
 enum hb_status hb_cross_entropy_forward_f32(const float *restrict logits,
                                             const int64_t *restrict target,
                                             const float *restrict weight, int64_t N, int64_t C,
                                             int64_t ignore_index, double label_smoothing,
                                             int reduction, float *restrict loss,
-                                            float *restrict lse);
+                                            double *restrict lse);
 enum hb_status hb_cross_entropy_forward_f64(const double *restrict logits,
                                             const int64_t *restrict target,
                                             const double *restrict weight, int64_t N, int64_t C,
@@ -47,7 +49,7 @@ enum hb_status hb_cross_entropy_backward_f32(const float *restrict grad_loss,
                                              const float *restrict logits,
                                              const int64_t *restrict target,
                                              const float *restrict weight,
-                                             const float *restrict lse, int64_t N, int64_t C,
+                                             const double *restrict lse, int64_t N, int64_t C,
                                              int64_t ignore_index, double label_smoothing,
                                              int reduction, float *restrict grad_logits);
 enum hb_status hb_cross_entropy_backward_f64(const double *restrict grad_loss,

@@ -49,7 +49,7 @@ static inline void L(row_nll)(const T *restrict row, double s, int64_t t,
 /* Forward shared by NLL and cross-entropy: log-probabilities are
  * x[i, c] - shift[i] (shift is the row's log-sum-exp for cross-entropy, NULL
  * for NLL, whose x already holds them). */
-static void L(nll_forward)(const T *restrict x, const T *restrict shift,
+static void L(nll_forward)(const T *restrict x, const double *restrict shift,
                            const int64_t *restrict target, const T *restrict weight, int64_t N,
                            int64_t C, int64_t ignore_index, double eps, int reduction,
                            T *restrict loss) {
@@ -59,7 +59,7 @@ static void L(nll_forward)(const T *restrict x, const T *restrict shift,
     HB_OMP_FOR(N * C >= HB_OMP_MIN_ELEMENTS,
                "omp parallel for reduction(+ : total_nll, total_smooth)", i, N,
         double nll, smooth;
-        L(row_nll)(x + i * C, shift ? (double)shift[i] : 0.0, target[i], weight, C, ignore_index,
+        L(row_nll)(x + i * C, shift ? shift[i] : 0.0, target[i], weight, C, ignore_index,
                    eps, &nll, &smooth);
         if (reduction == HB_REDUCTION_NONE) {
             loss[i] = (T)(eps > 0.0 ? (1.0 - eps) * nll + eps / (double)C * smooth : nll);
@@ -76,7 +76,7 @@ static void L(nll_forward)(const T *restrict x, const T *restrict shift,
 }
 
 /* log(sum(exp(row))), max-shifted; a row of -inf (or holding +inf or NaN) gives NaN. */
-static T L(row_logsumexp)(const T *restrict row, int64_t C) {
+static double L(row_logsumexp)(const T *restrict row, int64_t C) {
     T m = -INFINITY;
     double s = 0.0;
     /* the reduction clauses let both loops vectorize; a NaN the max skips
@@ -87,7 +87,7 @@ static T L(row_logsumexp)(const T *restrict row, int64_t C) {
 #pragma omp simd reduction(+ : s)
     for (int64_t c = 0; c < C; c++)
         s += EXP(row[c] - m);
-    return (T)((double)m + log(s));
+    return (double)m + log(s);
 }
 
 /* Rows of fewer than CE_SHORT_ROW classes: per-row vector loops would be all
@@ -95,7 +95,7 @@ static T L(row_logsumexp)(const T *restrict row, int64_t C) {
  * classes of each row unrolled (C is a constant in each instantiation below).
  * Same NaN rules as row_logsumexp. */
 static inline __attribute__((always_inline)) void L(short_rows_logsumexp_c)(
-    const T *restrict x, int64_t rows, const int64_t C, T *restrict lse) {
+    const T *restrict x, int64_t rows, const int64_t C, double *restrict lse) {
 #pragma omp simd
     for (int64_t r = 0; r < rows; r++) {
         const T *restrict row = x + r * C;
@@ -107,12 +107,12 @@ static inline __attribute__((always_inline)) void L(short_rows_logsumexp_c)(
 #pragma GCC unroll 16
         for (int64_t c = 0; c < C; c++)
             s += EXP(row[c] - m);
-        lse[r] = m + LOG(s);
+        lse[r] = (double)m + (double)LOG(s);
     }
 }
 
 static void L(short_rows_logsumexp)(const T *restrict x, int64_t rows, int64_t C,
-                                    T *restrict lse) {
+                                    double *restrict lse) {
     switch (C) {
 #define CE_SHORT_CASE(c) \
     case c: L(short_rows_logsumexp_c)(x, rows, c, lse); break;
@@ -123,7 +123,8 @@ static void L(short_rows_logsumexp)(const T *restrict x, int64_t rows, int64_t C
     }
 }
 
-static void L(logsumexp_rows)(const T *restrict logits, int64_t N, int64_t C, T *restrict lse) {
+static void L(logsumexp_rows)(const T *restrict logits, int64_t N, int64_t C,
+                              double *restrict lse) {
     const int parallel = N * C >= HB_OMP_MIN_ELEMENTS;
     if (C >= CE_SHORT_ROW || C == 0) {
         HB_OMP_FOR(parallel, "omp parallel for", i, N,
@@ -142,7 +143,8 @@ enum hb_status L(hb_cross_entropy_forward)(const T *restrict logits,
                                            const int64_t *restrict target,
                                            const T *restrict weight, int64_t N, int64_t C,
                                            int64_t ignore_index, double label_smoothing,
-                                           int reduction, T *restrict loss, T *restrict lse) {
+                                           int reduction, T *restrict loss,
+                                           double *restrict lse) {
     if (!valid_call(target, N, C, ignore_index, label_smoothing, reduction))
         return HB_EINVAL;
     L(logsumexp_rows)(logits, N, C, lse);
@@ -151,6 +153,13 @@ enum hb_status L(hb_cross_entropy_forward)(const T *restrict logits,
     return HB_OK;
 }
 
+/* x - lse in T without losing lse's low bits: lse split into hi + lo, both T,
+ * and (x - hi) - lo, exact in its first step when x is near the row's max (for
+ * double, lo is 0). */
+#define CE_SPLIT(lse_i, hi, lo) \
+    const T hi = (T)(lse_i);    \
+    const T lo = (T)((lse_i) - (double)hi)
+
 /* Cross-entropy gradient of rows [i0, i1): the softmax goes into g first, its
  * exp as one flat vectorized pass over the block, then each row is scaled and
  * its target entry corrected. Per class c of a row with target t and softmax p:
@@ -158,16 +167,16 @@ enum hb_status L(hb_cross_entropy_forward)(const T *restrict logits,
  * where the row's dloss comes from grad_loss[i] ('none') or is `shared`. */
 static void L(ce_backward_rows)(const T *restrict grad_loss, const T *restrict logits,
                                 const int64_t *restrict target, const T *restrict weight,
-                                const T *restrict lse, int64_t i0, int64_t i1, int64_t C,
+                                const double *restrict lse, int64_t i0, int64_t i1, int64_t C,
                                 int64_t ignore_index, double eps, int reduction, double shared,
                                 double weight_total, T *restrict grad_logits) {
     for (int64_t i = i0; i < i1; i++) {
         const T *restrict x = logits + i * C;
         T *restrict g = grad_logits + i * C;
-        const T m = lse[i];
+        CE_SPLIT(lse[i], hi, lo);
 #pragma omp simd
         for (int64_t c = 0; c < C; c++)
-            g[c] = x[c] - m;
+            g[c] = (x[c] - hi) - lo;
     }
     T *restrict block = grad_logits + i0 * C;
 #pragma omp simd
@@ -210,13 +219,15 @@ static void L(ce_backward_rows)(const T *restrict grad_loss, const T *restrict l
  * same three passes, the middle one, the exp, flat over the whole block. */
 static inline __attribute__((always_inline)) void L(ce_backward_short_rows_c)(
     const T *restrict grad_loss, const T *restrict logits, const int64_t *restrict target,
-    const T *restrict weight, const T *restrict lse, int64_t i0, int64_t i1, const int64_t C,
+    const T *restrict weight, const double *restrict lse, int64_t i0, int64_t i1, const int64_t C,
     int64_t ignore_index, double eps, int reduction, double shared, double weight_total,
     T *restrict grad_logits) {
-    for (int64_t i = i0; i < i1; i++)
+    for (int64_t i = i0; i < i1; i++) {
+        CE_SPLIT(lse[i], hi, lo);
 #pragma GCC unroll 16
         for (int64_t c = 0; c < C; c++)
-            grad_logits[i * C + c] = logits[i * C + c] - lse[i];
+            grad_logits[i * C + c] = (logits[i * C + c] - hi) - lo;
+    }
     T *restrict block = grad_logits + i0 * C;
 #pragma omp simd
     for (int64_t j = 0; j < (i1 - i0) * C; j++)
@@ -251,7 +262,7 @@ static inline __attribute__((always_inline)) void L(ce_backward_short_rows_c)(
 
 static void L(ce_backward_short_rows)(const T *restrict grad_loss, const T *restrict logits,
                                       const int64_t *restrict target, const T *restrict weight,
-                                      const T *restrict lse, int64_t i0, int64_t i1, int64_t C,
+                                      const double *restrict lse, int64_t i0, int64_t i1, int64_t C,
                                       int64_t ignore_index, double eps, int reduction,
                                       double shared, double weight_total,
                                       T *restrict grad_logits) {
@@ -272,7 +283,7 @@ static void L(ce_backward_short_rows)(const T *restrict grad_loss, const T *rest
 enum hb_status L(hb_cross_entropy_backward)(const T *restrict grad_loss,
                                             const T *restrict logits,
                                             const int64_t *restrict target,
-                                            const T *restrict weight, const T *restrict lse,
+                                            const T *restrict weight, const double *restrict lse,
                                             int64_t N, int64_t C, int64_t ignore_index,
                                             double label_smoothing, int reduction,
                                             T *restrict grad_logits) {
@@ -325,4 +336,5 @@ enum hb_status L(hb_nll_loss_backward)(const T *restrict grad_loss, const int64_
     return HB_OK;
 }
 
+#undef CE_SPLIT
 #undef L
