@@ -123,17 +123,20 @@ cdef cnp.ndarray _loss_output(object out, cnp.ndarray x, str name, int nd, int64
 
 
 cdef cnp.ndarray _lse_array(object a, int64_t N, str name, bint output):
-    """Rows' log-sum-exps: float64 (N,) whatever the logits' dtype (see loss.h);
-    an output (None: a new array) or the forward's, handed back to backward."""
-    cdef cnp.npy_intp n = N
+    """Rows' log-sum-exps, float64 (2, N) whatever the logits' dtype: each row's
+    max, then log(sum(exp(x - max))) (see loss.h). An output (None: a new
+    array) or the forward's, handed back to backward."""
+    cdef cnp.npy_intp dims[2]
+    dims[0] = 2
+    dims[1] = N
     if output and a is None:
-        return cnp.PyArray_EMPTY(1, &n, cnp.NPY_DOUBLE, 0)
+        return cnp.PyArray_EMPTY(2, dims, cnp.NPY_DOUBLE, 0)
     cdef cnp.ndarray arr = _array(a, name)
     if cnp.PyArray_TYPE(arr) != cnp.NPY_DOUBLE:
         raise TypeError(f"{name} must be float64 (the forward's log-sum-exps), got {arr.dtype}")
     _native(arr, name)
-    if cnp.PyArray_NDIM(arr) != 1 or cnp.PyArray_DIM(arr, 0) != N:
-        raise ValueError(f"{name} must have shape ({N},), got {_describe(arr)}")
+    if cnp.PyArray_NDIM(arr) != 2 or cnp.PyArray_DIM(arr, 0) != 2 or cnp.PyArray_DIM(arr, 1) != N:
+        raise ValueError(f"{name} must have shape (2, {N}), got {_describe(arr)}")
     if output:
         _check_output(arr, name)
         return arr
@@ -158,7 +161,9 @@ cdef const void *_data_or_null(object a):
 def cross_entropy_forward(logits, target, weight, long ignore_index, double label_smoothing,
                           str reduction, loss_out=None, lse_out=None):
     """cross_entropy(logits, target) as torch.nn.functional.cross_entropy, and
-    each row's log-sum-exp (N,) for the backward, in float64 for either dtype.
+    each row's log-sum-exp for the backward: (2, N) float64 for either dtype,
+    the rows' maxes and the log-sum-exps of the rows less them (their sum is
+    the log-sum-exp; kept apart, as PyTorch's log_softmax keeps them).
     The loss is () for 'mean'/'sum', (N,) for 'none'. loss_out, lse_out: None
     (new arrays) or arrays to write. Returns (loss, lse)."""
     cdef int red = _reduction_code(reduction)

@@ -78,7 +78,7 @@ def test_misaligned_inputs_are_copied():
     lambda out: _C.softmax_forward(X, out, 0, True),
     lambda out: _C.reduce_sum(X, out.reshape(-1)[:3], 1),
     lambda out: _C.matmul_into(X, np.eye(4, dtype=np.float32), out),
-    lambda out: _C.cross_entropy_backward(np.array(1.0, np.float32), X, T, None, np.zeros(3),
+    lambda out: _C.cross_entropy_backward(np.array(1.0, np.float32), X, T, None, np.zeros((2, 3)),
                                           -100, 0.0, "mean", out),
     lambda out: _C.sgd_step([out], [X], None, 0.1, 0.0, 0.0, False, 0.0, False, False),
 ], ids=["unary", "softmax", "reduce", "matmul", "cross_entropy_backward", "sgd_param"])
@@ -118,9 +118,9 @@ def test_outputs_sharing_memory_are_refused():
     both = np.zeros(3, np.float64)
     with pytest.raises(ValueError, match="values_out and indices_out share memory"):
         _C.reduce_max(x.astype(np.float64), both, both.view(np.int64), 1)
-    lse = np.zeros(3)
+    lse = np.zeros((2, 3))
     with pytest.raises(ValueError, match="loss_out and lse_out share memory"):
-        _C.cross_entropy_forward(x.astype(np.float64), t, None, -100, 0.0, "none", lse, lse)
+        _C.cross_entropy_forward(x.astype(np.float64), t, None, -100, 0.0, "none", lse.reshape(-1)[3:], lse)
     with pytest.raises(ValueError, match="grad_input, grad_weight and grad_bias must not overlap"):
         g = np.zeros((3, 3), np.float32)
         _C.linear_backward(g, g, g, g, g, None)

@@ -190,9 +190,9 @@ def loss_call(draw, dtype):
     if which == "ce_forward":
         return _C.cross_entropy_forward, [x, t, w, ignore, Arg(0.0, "float"), red,
                                           Arg(rnd(loss_shape, dtype), "out", optional=True),
-                                          Arg(rnd((n,), np.float64), "out", optional=True)]
+                                          Arg(rnd((2, n), np.float64), "out", optional=True)]
     if which == "ce_backward":
-        return _C.cross_entropy_backward, [Arg(rnd(loss_shape, dtype), "in"), x, t, w, Arg(rnd((n,), np.float64), "lse"),
+        return _C.cross_entropy_backward, [Arg(rnd(loss_shape, dtype), "in"), x, t, w, Arg(rnd((2, n), np.float64), "lse"),
                                            ignore, Arg(0.1, "float"), red,
                                            Arg(rnd((n, c), dtype), "out", optional=True)]
     if which == "nll_forward":

@@ -344,7 +344,7 @@ def test_cross_entropy(data, isa, dtype, label_smoothing):
     x = data.draw(arrays(dtype, (n, c), broadcast=True))
     loss_shape = (n,) if reduction == "none" else ()
     loss_out = data.draw(outputs(dtype, loss_shape))
-    lse_out = data.draw(outputs(np.float64, (n,)))  # float64 for either dtype
+    lse_out = data.draw(outputs(np.float64, (2, n)))  # float64 for either dtype
     tol = {np.float32: dict(rtol=2e-5, atol=2e-6), np.float64: dict(rtol=1e-12, atol=1e-13)}[dtype]
     with forced_isa(isa):
         def forward(loss_o, lse_o):
