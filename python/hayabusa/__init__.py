@@ -72,3 +72,6 @@ from .ops.norm import norm  # noqa: E402,F401
 
 # ---- threads: how many the kernels split their work across, process-wide as in PyTorch
 from ._C import get_num_threads, set_num_threads  # noqa: E402,F401
+
+# ---- reductions: log-sum-exp (ops/reduce.py)
+from .ops.reduce import logsumexp  # noqa: E402,F401
