@@ -192,8 +192,8 @@ def loss_call(draw, dtype):
                                           Arg(rnd(loss_shape, dtype), "out", optional=True),
                                           Arg(rnd((2, n), np.float64), "out", optional=True)]
     if which == "ce_backward":
-        return _C.cross_entropy_backward, [Arg(rnd(loss_shape, dtype), "in"), x, t, w, Arg(rnd((2, n), np.float64), "lse"),
-                                           ignore, Arg(0.1, "float"), red,
+        return _C.cross_entropy_backward, [Arg(rnd(loss_shape, dtype), "in"), x, t, w,
+                                           Arg(rnd((2, n), np.float64), "lse"), ignore, Arg(0.1, "float"), red,
                                            Arg(rnd((n, c), dtype), "out", optional=True)]
     if which == "nll_forward":
         return _C.nll_loss_forward, [x, t, w, ignore, red, Arg(rnd(loss_shape, dtype), "out", optional=True)]

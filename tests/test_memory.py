@@ -27,8 +27,9 @@ def resident_bytes():
 
 
 # AddressSanitizer (.ci/sanitize) holds freed memory in quarantine: the resident set grows by design
-measures_rss = pytest.mark.skipif(not os.path.exists("/proc/self/statm") or "libasan" in os.environ.get("LD_PRELOAD", ""),
-                                  reason="needs /proc/self/statm and the plain allocator")
+measures_rss = pytest.mark.skipif(
+    not os.path.exists("/proc/self/statm") or "libasan" in os.environ.get("LD_PRELOAD", ""),
+    reason="needs /proc/self/statm and the plain allocator")
 
 
 def tutorial():

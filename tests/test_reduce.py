@@ -105,7 +105,8 @@ def logsumexp_reference(x, dims, keepdim=False):
     """log(sum(exp(x))) in float64, max-shifted as PyTorch (an infinite max shifts by 0)."""
     x = np.asarray(x, np.float64)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        m = x.max(axis=dims, keepdims=True) if x.size else np.zeros([1 if d in dims else n for d, n in enumerate(x.shape)])
+        kept = [1 if d in dims else n for d, n in enumerate(x.shape)]
+        m = x.max(axis=dims, keepdims=True) if x.size else np.zeros(kept)
         m = np.where(np.isinf(m), 0.0, m)
         out = np.log(np.exp(x - m).sum(axis=dims, keepdims=True)) + m
     return out if keepdim else out.reshape([n for d, n in enumerate(x.shape) if d not in dims])
