@@ -24,26 +24,27 @@ TARGET_PROBS = [[1.0, 0.0, 0.5]] * len(ROWS)
 CLASSES = [0, 1, 2] * (len(ROWS) // 3)
 
 
-def _bce(L, t, **kw):
-    target = L.tensor(TARGET_PROBS, dtype=t.dtype)
-    return L.nn.functional.binary_cross_entropy_with_logits(t, target, reduction="none", **kw)
+def _bce(L, t, probs, **kw):
+    return L.nn.functional.binary_cross_entropy_with_logits(t, L.tensor(probs, dtype=t.dtype), reduction="none",
+                                                            **kw)
 
 
-def _ce(L, t, **kw):
-    return L.nn.functional.cross_entropy(t, L.tensor(CLASSES), reduction="none", **kw)
+def _ce(L, t, classes, **kw):
+    return L.nn.functional.cross_entropy(t, L.tensor(classes), reduction="none", **kw)
 
 
+# name -> fn(library, logits, BCE target probabilities, CE target classes)
 CASES = {
-    "logsumexp": lambda L, t: L.logsumexp(t, 1),
-    "softmax": lambda L, t: L.softmax(t, 1),
-    "log_softmax": lambda L, t: L.log_softmax(t, 1),
-    "sigmoid": lambda L, t: L.sigmoid(t),
-    "bce_with_logits": lambda L, t: _bce(L, t),
-    "bce_with_logits_pos_weight": lambda L, t: _bce(L, t, pos_weight=L.tensor([2.0, 0.5, 3.0], dtype=t.dtype)),
-    "cross_entropy": lambda L, t: _ce(L, t),
-    "cross_entropy_smoothed_weighted": lambda L, t: _ce(L, t, label_smoothing=0.1,
-                                                        weight=L.tensor([1.0, 2.0, 0.5], dtype=t.dtype)),
-    "cross_entropy_mean": lambda L, t: L.nn.functional.cross_entropy(t, L.tensor(CLASSES)),
+    "logsumexp": lambda L, t, p, c: L.logsumexp(t, 1),
+    "softmax": lambda L, t, p, c: L.softmax(t, 1),
+    "log_softmax": lambda L, t, p, c: L.log_softmax(t, 1),
+    "sigmoid": lambda L, t, p, c: L.sigmoid(t),
+    "bce_with_logits": lambda L, t, p, c: _bce(L, t, p),
+    "bce_with_logits_pos_weight": lambda L, t, p, c: _bce(L, t, p, pos_weight=L.tensor([2.0, 0.5, 3.0], dtype=t.dtype)),
+    "cross_entropy": lambda L, t, p, c: _ce(L, t, c),
+    "cross_entropy_smoothed_weighted": lambda L, t, p, c: _ce(L, t, c, label_smoothing=0.1,
+                                                              weight=L.tensor([1.0, 2.0, 0.5], dtype=t.dtype)),
+    "cross_entropy_mean": lambda L, t, p, c: L.nn.functional.cross_entropy(t, L.tensor(c)),
 }
 
 
@@ -52,7 +53,7 @@ def run(L, name, dtype):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         x = L.tensor(ROWS, dtype=getattr(L, dtype), requires_grad=True)
-        y = CASES[name](L, x)
+        y = CASES[name](L, x, TARGET_PROBS, CLASSES)
         w = L.tensor(np.linspace(0.5, 1.5, max(y.numel(), 1)).reshape(tuple(y.shape)), dtype=x.dtype)
         (y * w).sum().backward()
     return y.detach().numpy().astype(np.float64), x.grad.numpy().astype(np.float64)
@@ -109,24 +110,13 @@ def test_anomaly_mode_stops_exactly_where_pytorch_gradient_is_nan(name):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with hb.autograd.detect_anomaly():
-                y = rowwise(name, x, i)
+                y = CASES[name](hb, x, TARGET_PROBS[i:i + 1], CLASSES[i:i + 1])
                 if np.isnan(want_g[i]).any():
                     with pytest.raises(RuntimeError, match="returned nan values"):
                         y.sum().backward()
                 else:
                     y.sum().backward()
                     assert not np.isnan(x.grad.numpy()).any()
-
-
-def rowwise(name, x, i):
-    """The case on row i alone (targets and weights of that row)."""
-    global TARGET_PROBS, CLASSES
-    saved = TARGET_PROBS, CLASSES
-    TARGET_PROBS, CLASSES = [saved[0][i]], [saved[1][i]]
-    try:
-        return CASES[name](hb, x)
-    finally:
-        TARGET_PROBS, CLASSES = saved
 
 
 def test_set_detect_anomaly_off_lets_nan_through():
