@@ -193,8 +193,8 @@ def test_binary(data, isa, dtype, op, shape, out_kind):
         if isinstance(operand, np.ndarray) and operand.flags.writeable and operand.shape == want_shape:
             out = operand
     with np.errstate(all="ignore"):
-        want = BINARY_REFERENCE[op](np.asarray(a, np.float64) if isinstance(a, np.ndarray) else a,
-                                    np.asarray(b, np.float64) if isinstance(b, np.ndarray) else b)
+        # a Python number takes the array's dtype first (1e300 is inf in float32), as in PyTorch
+        want = BINARY_REFERENCE[op](np.asarray(a, dtype).astype(np.float64), np.asarray(b, dtype).astype(np.float64))
     target = out.array if isinstance(out, Guarded) else out
     with forced_isa(isa):
         if isinstance(out, Guarded) and fz.is_misaligned(out.array):
