@@ -8,7 +8,7 @@ into its result. An output is a C-contiguous array (perhaps misaligned, or
 inside a larger buffer) between two guard regions that must come back
 unchanged: a kernel that writes out of bounds changes them.
 
-HB_FUZZ_EXAMPLES sets the examples per test (default 25): a long run is
+HB_FUZZ_EXAMPLES sets the examples per test (default 100): a long run is
 ``HB_FUZZ_EXAMPLES=2000 python -m pytest -q tests/test_fuzz_bindings.py``.
 """
 import contextlib
@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, settings, strategies as st
 
 from hayabusa import _C
 
-FUZZ_EXAMPLES = int(os.environ.get("HB_FUZZ_EXAMPLES", "25"))
+FUZZ_EXAMPLES = int(os.environ.get("HB_FUZZ_EXAMPLES", "100"))
 fuzz_settings = settings(max_examples=FUZZ_EXAMPLES, deadline=None,
                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
