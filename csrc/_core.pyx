@@ -25,19 +25,30 @@ import weakref
 
 
 # ------------------------------------------------------------------ grad mode
-cdef bint _grad_enabled = True
+# Per thread, as in PyTorch: a thread serving inference under no_grad must not
+# switch off the graph of a thread that is training. A C thread-local is as
+# cheap to read as a global; it starts at 0 (enabled) in every new thread.
+cdef extern from *:
+    """
+    #if defined(_MSC_VER)
+    static __declspec(thread) int hb_grad_disabled = 0;
+    #else
+    static __thread int hb_grad_disabled = 0;
+    #endif
+    """
+    int hb_grad_disabled
 
 
 def is_grad_enabled():
-    """Whether ops record a graph (hayabusa.is_grad_enabled)."""
-    return _grad_enabled
+    """Whether ops record a graph in this thread (hayabusa.is_grad_enabled)."""
+    return not hb_grad_disabled
 
 
 def set_grad_mode(bint mode):
-    """Sets whether ops record a graph; returns the previous mode."""
-    global _grad_enabled
-    cdef bint prev = _grad_enabled
-    _grad_enabled = mode
+    """Sets whether ops record a graph in this thread; returns the previous mode."""
+    global hb_grad_disabled
+    cdef bint prev = not hb_grad_disabled
+    hb_grad_disabled = not mode
     return prev
 
 
@@ -197,7 +208,7 @@ cdef class FunctionBase:
         node.be = be
         node.needs_input_grad = tuple(needs)
         out = node.forward(*arrays, **params)
-        if not (_grad_enabled and any_needs):
+        if hb_grad_disabled or not any_needs:
             return wrap(out)
         node.next_functions = tuple([edge(<TensorBase>inputs[i]) if needs[i] else None
                                      for i in range(n)])

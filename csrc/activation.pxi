@@ -44,7 +44,7 @@ cdef int _unary_code(str op) except -1:
     return entry[0]
 
 
-def unary_forward(str op, x, double p1=0.0, double p2=0.0, out=None):
+def unary_forward(str op, x, out=None, double p1=0.0, double p2=0.0):
     """out = op(x) elementwise, float32 or float64. out: None (a new array is
     returned) or a C-contiguous array of x's shape and dtype. Returns out."""
     cdef int code = _unary_code(op)
@@ -60,8 +60,10 @@ def unary_forward(str op, x, double p1=0.0, double p2=0.0, out=None):
         _same_dtype(xa, oa, "unary_forward", op, "x and out")
         _same_shape(xa, oa, "unary_forward", op, "x and out")
         _check_output(oa, "out")
+        xa = _apart(xa, oa)
     cdef int64_t n = cnp.PyArray_SIZE(xa)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_unary_forward_f32(code, <const float *>cnp.PyArray_DATA(xa),
@@ -73,7 +75,7 @@ def unary_forward(str op, x, double p1=0.0, double p2=0.0, out=None):
     return oa
 
 
-def unary_backward(str op, grad_out, saved, double p1=0.0, double p2=0.0, out=None):
+def unary_backward(str op, grad_out, saved, out=None, double p1=0.0, double p2=0.0):
     """grad_in = dL/dx from grad_out and the saved tensor UNARY_SAVES[op] (input
     or output). out (the gradient): None (a new array is returned) or a C-contiguous array
     of saved's shape and dtype. Returns grad_in."""
@@ -93,10 +95,11 @@ def unary_backward(str op, grad_out, saved, double p1=0.0, double p2=0.0, out=No
         _same_dtype(ga, gi, "unary_backward", op, "grad_out and grad_in")
         _same_shape(ga, gi, "unary_backward", op, "grad_out and grad_in")
         _check_output(gi, "grad_in")
-    ga = _contiguous_input(ga, "grad_out")
-    sa = _contiguous_input(sa, "saved")
+    ga = _apart(_contiguous_input(ga, "grad_out"), gi)
+    sa = _apart(_contiguous_input(sa, "saved"), gi)
     cdef int64_t n = cnp.PyArray_SIZE(ga)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_unary_backward_f32(code, <const float *>cnp.PyArray_DATA(ga),

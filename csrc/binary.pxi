@@ -16,8 +16,12 @@ BINARY_OPS = {"add": HB_BINARY_ADD, "sub": HB_BINARY_SUB, "mul": HB_BINARY_MUL,
 
 
 cdef bint _repeats_one_value(cnp.ndarray a) noexcept:
-    """Whether every element of a is one element in memory (all strides 0)."""
+    """Whether every element of a is one element in memory (all strides 0).
+    An empty array has no element to repeat (numpy gives it zero strides too;
+    the kernel would read a value from its 1-byte allocation)."""
     cdef int d
+    if cnp.PyArray_SIZE(a) == 0:
+        return False
     for d in range(cnp.PyArray_NDIM(a)):
         if cnp.PyArray_STRIDE(a, d) != 0 and cnp.PyArray_DIM(a, d) != 1:
             return False
@@ -45,8 +49,8 @@ def binary(int op, a, b, out=None):
     (not a numpy scalar, which brings its own dtype to the promotion).
     out: None (a new array) or a C-contiguous array to write, which may be an
     operand. Returns the result, or NotImplemented for anything else (other
-    dtypes, general broadcasting, strided views): the caller then uses the
-    array library."""
+    dtypes or byte orders, general broadcasting, strided or misaligned views):
+    the caller then uses the array library."""
     if op < 0 or op > HB_BINARY_DIV:
         raise ValueError(f"unknown binary op {op}; expected one of {BINARY_OPS}")
     cdef cnp.ndarray A = None, B = None, full
@@ -94,7 +98,8 @@ def binary(int op, a, b, out=None):
         if not cnp.PyArray_IS_C_CONTIGUOUS(B):
             return NotImplemented
         full = B
-    if (A is not None and not cnp.PyArray_ISALIGNED(A)) or (B is not None and not cnp.PyArray_ISALIGNED(B)):
+    if (A is not None and not (cnp.PyArray_ISALIGNED(A) and cnp.PyArray_ISNOTSWAPPED(A))) or \
+            (B is not None and not (cnp.PyArray_ISALIGNED(B) and cnp.PyArray_ISNOTSWAPPED(B))):
         return NotImplemented
     cdef cnp.ndarray O
     if out is None:
@@ -114,6 +119,7 @@ def binary(int op, a, b, out=None):
     cdef void *pb = cnp.PyArray_DATA(B) if B is not None else NULL
     cdef void *po = cnp.PyArray_DATA(O)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_binary_f32(op, <const float *>pa if pa != NULL else &a32, a_stride,

@@ -22,28 +22,97 @@ cdef inline cnp.ndarray _array(object a, str name):
     return <cnp.ndarray>a
 
 
+cdef inline int _native(cnp.ndarray a, str name) except -1:
+    """The kernels read numbers in this machine's byte order: an array of the
+    other (dtype '>f4' here) has the right type number and the wrong values."""
+    if not cnp.PyArray_ISNOTSWAPPED(a):
+        raise TypeError(f"{name} must be in the native byte order, got dtype {a.dtype.str!r}")
+    return 0
+
+
 cdef inline int _float_type(cnp.ndarray a, str name) except -1:
-    """NPY_FLOAT or NPY_DOUBLE, or TypeError."""
+    """NPY_FLOAT or NPY_DOUBLE in the native byte order, or TypeError."""
     cdef int t = cnp.PyArray_TYPE(a)
     if t != cnp.NPY_FLOAT and t != cnp.NPY_DOUBLE:
         raise TypeError(f"{name} must be float32 or float64, got {a.dtype}")
+    _native(a, name)
     return t
 
 
+cdef inline cnp.ndarray _copy(cnp.ndarray a):
+    return cnp.PyArray_NewCopy(a, cnp.NPY_CORDER)
+
+
 cdef inline cnp.ndarray _contiguous_input(object a, str name):
-    """A C-contiguous ndarray with the same values (a copy only if needed)."""
+    """A C-contiguous, aligned ndarray with the same values (a copy only if
+    needed: a kernel takes its pointer as a T *, which must be aligned)."""
     cdef cnp.ndarray arr = _array(a, name)
-    if not cnp.PyArray_IS_C_CONTIGUOUS(arr):
-        arr = cnp.PyArray_GETCONTIGUOUS(arr)
+    if not (cnp.PyArray_IS_C_CONTIGUOUS(arr) and cnp.PyArray_ISALIGNED(arr)):
+        arr = _copy(arr)
     return arr
 
 
+cdef inline bint _output_ok(cnp.ndarray a) noexcept:
+    """What _check_output asks, as one test (callers format no message when it holds)."""
+    return (cnp.PyArray_IS_C_CONTIGUOUS(a) and cnp.PyArray_ISWRITEABLE(a) and
+            cnp.PyArray_ISALIGNED(a) and cnp.PyArray_ISNOTSWAPPED(a))
+
+
 cdef inline int _check_output(cnp.ndarray out, str name) except -1:
-    """An output must be C-contiguous and writable: the kernel writes it in place."""
+    """An output must be C-contiguous, aligned, writable and in the native byte
+    order: the kernel writes it in place through a T *."""
     if not cnp.PyArray_IS_C_CONTIGUOUS(out):
         raise ValueError(f"{name} must be C-contiguous, got strides {(<object>out).strides} for shape {(<object>out).shape}")
     if not cnp.PyArray_ISWRITEABLE(out):
         raise ValueError(f"{name} is read-only")
+    if not cnp.PyArray_ISALIGNED(out):
+        raise ValueError(f"{name} must be aligned to its {out.dtype} elements, got data at {<size_t>cnp.PyArray_DATA(out):#x}")
+    _native(out, name)
+    return 0
+
+
+cdef void _span(cnp.ndarray a, char **lo, char **hi) noexcept:
+    """The bytes [lo, hi) a's elements lie in."""
+    cdef char *start = <char *>cnp.PyArray_DATA(a)
+    cdef char *end = start + cnp.PyArray_ITEMSIZE(a)
+    cdef int d
+    cdef int64_t extent
+    for d in range(cnp.PyArray_NDIM(a)):
+        extent = (cnp.PyArray_DIM(a, d) - 1) * cnp.PyArray_STRIDE(a, d)
+        if extent < 0:
+            start += extent
+        else:
+            end += extent
+    lo[0] = start
+    hi[0] = end
+
+
+cdef bint _overlaps(cnp.ndarray a, cnp.ndarray b) noexcept:
+    """Whether the byte ranges a and b span intersect (a bounds check, not exact)."""
+    if a is None or b is None or cnp.PyArray_SIZE(a) == 0 or cnp.PyArray_SIZE(b) == 0:
+        return False
+    cdef char *lo_a
+    cdef char *hi_a
+    cdef char *lo_b
+    cdef char *hi_b
+    _span(a, &lo_a, &hi_a)
+    _span(b, &lo_b, &hi_b)
+    return lo_a < hi_b and lo_b < hi_a
+
+
+cdef inline cnp.ndarray _apart(cnp.ndarray a, cnp.ndarray out1, cnp.ndarray out2=None):
+    """a, or a copy of it if it shares memory with an output: the kernels take
+    inputs and outputs as restrict pointers, and threads write one part of an
+    output while others still read the input."""
+    if a is not None and (_overlaps(a, out1) or _overlaps(a, out2)):
+        return _copy(a)
+    return a
+
+
+cdef int _check_apart(cnp.ndarray a, cnp.ndarray b, str fn, str names) except -1:
+    """Two outputs of one call must not share memory."""
+    if _overlaps(a, b):
+        raise ValueError(f"{fn}: {names} share memory")
     return 0
 
 

@@ -123,6 +123,7 @@ def conv2d_forward(x, w, bias, y, stride, padding, dilation, int64_t groups):
     cdef void *p_xa = _ptr(xa)
     cdef void *p_ya = _ptr(ya)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_conv2d_forward_f32(&g, <const float *>p_xa, <const float *>p_wa,
@@ -163,6 +164,7 @@ def conv2d_backward(x, w, grad_y, grad_x, grad_w, grad_b, stride, padding, dilat
     cdef void *p_wa = _ptr(wa)
     cdef void *p_xa = _ptr(xa)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_conv2d_backward_f32(&g, <const float *>p_xa, <const float *>p_wa,
@@ -213,6 +215,7 @@ def conv_transpose2d_forward(x, w, bias, y, stride, padding, dilation, int64_t g
     cdef void *p_xa = _ptr(xa)
     cdef void *p_ya = _ptr(ya)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_conv_transpose2d_forward_f32(&g, <const float *>p_xa,
@@ -254,6 +257,7 @@ def conv_transpose2d_backward(x, w, grad_y, grad_x, grad_w, grad_b, stride, padd
     cdef void *p_wa = _ptr(wa)
     cdef void *p_xa = _ptr(xa)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_conv_transpose2d_backward_f32(&g, <const float *>p_xa,
@@ -307,6 +311,7 @@ def im2col(x, col, kernel, dilation, padding, stride):
     cdef void *p_ca = _ptr(ca)
     cdef void *p_xa = _ptr(xa)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_im2col_f32(&g, <const float *>p_xa, <float *>p_ca)
@@ -330,6 +335,7 @@ def col2im(col, x, kernel, dilation, padding, stride):
     cdef void *p_ca = _ptr(ca)
     cdef void *p_xa = _ptr(xa)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_col2im_f32(&g, <const float *>p_ca, <float *>p_xa)

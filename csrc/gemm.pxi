@@ -48,43 +48,17 @@ cdef int _matrix_layout(int64_t rows, int64_t cols, int64_t s0, int64_t s1, int6
     return -1
 
 
-cdef bint _overlaps(cnp.ndarray a, cnp.ndarray b) noexcept:
-    """Whether the byte ranges a and b span intersect (a bounds check, not exact)."""
-    if cnp.PyArray_SIZE(a) == 0 or cnp.PyArray_SIZE(b) == 0:
-        return False
-    cdef char *lo_a
-    cdef char *hi_a
-    cdef char *lo_b
-    cdef char *hi_b
-    _span(a, &lo_a, &hi_a)
-    _span(b, &lo_b, &hi_b)
-    return lo_a < hi_b and lo_b < hi_a
-
-
-cdef void _span(cnp.ndarray a, char **lo, char **hi) noexcept:
-    cdef char *start = <char *>cnp.PyArray_DATA(a)
-    cdef char *end = start + cnp.PyArray_ITEMSIZE(a)
-    cdef int d
-    cdef int64_t extent
-    for d in range(cnp.PyArray_NDIM(a)):
-        extent = (cnp.PyArray_DIM(a, d) - 1) * cnp.PyArray_STRIDE(a, d)
-        if extent < 0:
-            start += extent
-        else:
-            end += extent
-    lo[0] = start
-    hi[0] = end
-
-
-cdef cnp.ndarray _copy(cnp.ndarray a):
-    return cnp.PyArray_NewCopy(a, cnp.NPY_CORDER)
-
-
 cdef cnp.ndarray _input_matrix(cnp.ndarray a, cnp.ndarray out, int *trans, int64_t *ld):
     """A 2-D (or batched 3-D) operand the kernel can read, with its layout."""
     cdef int nd = cnp.PyArray_NDIM(a)
     cdef int64_t item = cnp.PyArray_ITEMSIZE(a)
     cdef int64_t rows = cnp.PyArray_DIM(a, nd - 2), cols = cnp.PyArray_DIM(a, nd - 1)
+    if cnp.PyArray_SIZE(a) == 0:
+        # never read; numpy gives an empty array all-zero strides, which no
+        # layout matches (a batch of 0 (M, K) matrices still has M and K > 0)
+        trans[0] = 0
+        ld[0] = cols if cols > 1 else 1
+        return a
     cdef int layout = _matrix_layout(rows, cols, cnp.PyArray_STRIDE(a, nd - 2),
                                      cnp.PyArray_STRIDE(a, nd - 1), item, ld)
     cdef bint copy = layout < 0 or not cnp.PyArray_ISALIGNED(a) or _overlaps(a, out)
@@ -150,11 +124,13 @@ cdef int _batched(int trans_a, int trans_b, int64_t batch, int64_t m, int64_t n,
     cdef void *pb = cnp.PyArray_DATA(b)
     cdef void *pc = cnp.PyArray_DATA(c)
     if cnp.PyArray_TYPE(c) == cnp.NPY_FLOAT:
+        _sync_threads()
         with nogil:
             status = hb_gemm_batched_f32(trans_a, trans_b, batch, m, n, k, <float>alpha,
                                          <const float *>pa, stride_a, lda, <const float *>pb,
                                          stride_b, ldb, <float>beta, <float *>pc, stride_c, ldc)
     else:
+        _sync_threads()
         with nogil:
             status = hb_gemm_batched_f64(trans_a, trans_b, batch, m, n, k, alpha,
                                          <const double *>pa, stride_a, lda, <const double *>pb,
@@ -250,10 +226,12 @@ def linear_forward(x, weight, bias, out=None):
     cdef int64_t ldk = k if k > 0 else 1, ldn = n if n > 0 else 1
     cdef int status
     if cnp.PyArray_TYPE(X) == cnp.NPY_FLOAT:
+        _sync_threads()
         with nogil:
             status = hb_linear_forward_f32(m, n, k, <const float *>px, ldk, <const float *>pw,
                                            ldk, <const float *>pb, <float *>py, ldn)
     else:
+        _sync_threads()
         with nogil:
             status = hb_linear_forward_f64(m, n, k, <const double *>px, ldk, <const double *>pw,
                                            ldk, <const double *>pb, <double *>py, ldn)
@@ -309,11 +287,13 @@ def linear_backward(grad_out, x, weight, grad_x, grad_weight, grad_bias, bint ac
     cdef int acc = 1 if accumulate else 0
     cdef int status
     if cnp.PyArray_TYPE(G) == cnp.NPY_FLOAT:
+        _sync_threads()
         with nogil:
             status = hb_linear_backward_f32(m, n, k, <const float *>pg, <const float *>px,
                                             <const float *>pw, <float *>pgx, <float *>pgw,
                                             <float *>pgb, acc)
     else:
+        _sync_threads()
         with nogil:
             status = hb_linear_backward_f64(m, n, k, <const double *>pg, <const double *>px,
                                             <const double *>pw, <double *>pgx, <double *>pgw,

@@ -10,13 +10,13 @@ cdef extern from "loss.h":
     int hb_cross_entropy_forward_f32(const float *logits, const int64_t *target, const float *weight,
                                      int64_t N, int64_t C, int64_t ignore_index,
                                      double label_smoothing, int reduction, float *loss,
-                                     float *lse) nogil
+                                     double *lse) nogil
     int hb_cross_entropy_forward_f64(const double *logits, const int64_t *target,
                                      const double *weight, int64_t N, int64_t C,
                                      int64_t ignore_index, double label_smoothing, int reduction,
                                      double *loss, double *lse) nogil
     int hb_cross_entropy_backward_f32(const float *grad_loss, const float *logits,
-                                      const int64_t *target, const float *weight, const float *lse,
+                                      const int64_t *target, const float *weight, const double *lse,
                                       int64_t N, int64_t C, int64_t ignore_index,
                                       double label_smoothing, int reduction,
                                       float *grad_logits) nogil
@@ -72,6 +72,7 @@ cdef cnp.ndarray _loss_target(object target, int64_t N, int64_t C, int64_t ignor
     cdef cnp.ndarray ta = _array(target, "target")
     if cnp.PyArray_TYPE(ta) != cnp.NPY_INT64:
         raise RuntimeError(f"expected target dtype to be Long, but got {_torch_name(ta)} (target is {_describe(ta)})")
+    _native(ta, "target")
     if cnp.PyArray_NDIM(ta) != 1:
         raise ValueError(f"target must be 1-D of shape ({N},), got {_describe(ta)}")
     if cnp.PyArray_DIM(ta, 0) != N:
@@ -121,6 +122,27 @@ cdef cnp.ndarray _loss_output(object out, cnp.ndarray x, str name, int nd, int64
     return a
 
 
+cdef cnp.ndarray _lse_array(object a, int64_t N, str name, bint output):
+    """Rows' log-sum-exps, float64 (2, N) whatever the logits' dtype: each row's
+    max, then log(sum(exp(x - max))) (see loss.h). An output (None: a new
+    array) or the forward's, handed back to backward."""
+    cdef cnp.npy_intp dims[2]
+    dims[0] = 2
+    dims[1] = N
+    if output and a is None:
+        return cnp.PyArray_EMPTY(2, dims, cnp.NPY_DOUBLE, 0)
+    cdef cnp.ndarray arr = _array(a, name)
+    if cnp.PyArray_TYPE(arr) != cnp.NPY_DOUBLE:
+        raise TypeError(f"{name} must be float64 (the forward's log-sum-exps), got {arr.dtype}")
+    _native(arr, name)
+    if cnp.PyArray_NDIM(arr) != 2 or cnp.PyArray_DIM(arr, 0) != 2 or cnp.PyArray_DIM(arr, 1) != N:
+        raise ValueError(f"{name} must have shape (2, {N}), got {_describe(arr)}")
+    if output:
+        _check_output(arr, name)
+        return arr
+    return _contiguous_input(arr, name)
+
+
 cdef int _loss_ndim(int reduction) noexcept:
     """The loss is per row (N,) for 'none', a scalar () otherwise."""
     return 1 if reduction == HB_REDUCTION_NONE else 0
@@ -139,9 +161,11 @@ cdef const void *_data_or_null(object a):
 def cross_entropy_forward(logits, target, weight, long ignore_index, double label_smoothing,
                           str reduction, loss_out=None, lse_out=None):
     """cross_entropy(logits, target) as torch.nn.functional.cross_entropy, and
-    each row's log-sum-exp (N,) for the backward. The loss is () for
-    'mean'/'sum', (N,) for 'none'. loss_out, lse_out: None (new arrays) or
-    arrays to write. Returns (loss, lse)."""
+    each row's log-sum-exp for the backward: (2, N) float64 for either dtype,
+    the rows' maxes and the log-sum-exps of the rows less them (their sum is
+    the log-sum-exp; kept apart, as PyTorch's log_softmax keeps them).
+    The loss is () for 'mean'/'sum', (N,) for 'none'. loss_out, lse_out: None
+    (new arrays) or arrays to write. Returns (loss, lse)."""
     cdef int red = _reduction_code(reduction)
     _check_label_smoothing(label_smoothing)
     cdef cnp.ndarray xa = _loss_rows(logits, "logits")
@@ -149,15 +173,18 @@ def cross_entropy_forward(logits, target, weight, long ignore_index, double labe
     cdef cnp.ndarray ta = _loss_target(target, N, C, ignore_index)
     wa = _loss_weight(weight, xa, C)
     cdef cnp.ndarray la = _loss_output(loss_out, xa, "loss_out", _loss_ndim(red), N, 0)
-    cdef cnp.ndarray sa = _loss_output(lse_out, xa, "lse_out", 1, N, 0)
+    cdef cnp.ndarray sa = _lse_array(lse_out, N, "lse_out", True)
+    _check_apart(la, sa, "cross_entropy_forward", "loss_out and lse_out")
+    xa, ta, wa = _apart(xa, la, sa), _apart(ta, la, sa), _apart(wa, la, sa)
     cdef const void *w = _data_or_null(wa)
     cdef int status
+    _sync_threads()
     with nogil:
         if cnp.PyArray_TYPE(xa) == cnp.NPY_FLOAT:
             status = hb_cross_entropy_forward_f32(
                 <const float *>cnp.PyArray_DATA(xa), <const int64_t *>cnp.PyArray_DATA(ta),
                 <const float *>w, N, C, ignore_index, label_smoothing, red,
-                <float *>cnp.PyArray_DATA(la), <float *>cnp.PyArray_DATA(sa))
+                <float *>cnp.PyArray_DATA(la), <double *>cnp.PyArray_DATA(sa))
         else:
             status = hb_cross_entropy_forward_f64(
                 <const double *>cnp.PyArray_DATA(xa), <const int64_t *>cnp.PyArray_DATA(ta),
@@ -170,8 +197,8 @@ def cross_entropy_forward(logits, target, weight, long ignore_index, double labe
 def cross_entropy_backward(grad_loss, logits, target, weight, lse, long ignore_index,
                            double label_smoothing, str reduction, grad_logits=None):
     """dL/dlogits (N, C) from grad_loss (() for 'mean'/'sum', (N,) for 'none'),
-    the logits and the forward's lse. grad_logits: None (a new array) or an
-    array to write. Returns it."""
+    the logits and the forward's lse (float64). grad_logits: None (a new array)
+    or an array to write. Returns it."""
     cdef int red = _reduction_code(reduction)
     _check_label_smoothing(label_smoothing)
     cdef cnp.ndarray xa = _loss_rows(logits, "logits")
@@ -179,20 +206,21 @@ def cross_entropy_backward(grad_loss, logits, target, weight, lse, long ignore_i
     cdef cnp.ndarray ta = _loss_target(target, N, C, ignore_index)
     wa = _loss_weight(weight, xa, C)
     cdef cnp.ndarray ga = _array(grad_loss, "grad_loss")
-    cdef cnp.ndarray sa = _array(lse, "lse")
     _check_loss_array(ga, xa, "grad_loss", _loss_ndim(red), N, 0)
-    _check_loss_array(sa, xa, "lse", 1, N, 0)
+    cdef cnp.ndarray sa = _lse_array(lse, N, "lse", False)
     cdef cnp.ndarray gi = _loss_output(grad_logits, xa, "grad_logits", 2, N, C)
-    ga = _contiguous_input(ga, "grad_loss")
-    sa = _contiguous_input(sa, "lse")
+    ga = _apart(_contiguous_input(ga, "grad_loss"), gi)
+    sa = _apart(sa, gi)
+    xa, ta, wa = _apart(xa, gi), _apart(ta, gi), _apart(wa, gi)
     cdef const void *w = _data_or_null(wa)
     cdef int status
+    _sync_threads()
     with nogil:
         if cnp.PyArray_TYPE(xa) == cnp.NPY_FLOAT:
             status = hb_cross_entropy_backward_f32(
                 <const float *>cnp.PyArray_DATA(ga), <const float *>cnp.PyArray_DATA(xa),
                 <const int64_t *>cnp.PyArray_DATA(ta), <const float *>w,
-                <const float *>cnp.PyArray_DATA(sa), N, C, ignore_index, label_smoothing, red,
+                <const double *>cnp.PyArray_DATA(sa), N, C, ignore_index, label_smoothing, red,
                 <float *>cnp.PyArray_DATA(gi))
         else:
             status = hb_cross_entropy_backward_f64(
@@ -213,8 +241,10 @@ def nll_loss_forward(logp, target, weight, long ignore_index, str reduction, los
     cdef cnp.ndarray ta = _loss_target(target, N, C, ignore_index)
     wa = _loss_weight(weight, xa, C)
     cdef cnp.ndarray la = _loss_output(loss_out, xa, "loss_out", _loss_ndim(red), N, 0)
+    xa, ta, wa = _apart(xa, la), _apart(ta, la), _apart(wa, la)
     cdef const void *w = _data_or_null(wa)
     cdef int status
+    _sync_threads()
     with nogil:
         if cnp.PyArray_TYPE(xa) == cnp.NPY_FLOAT:
             status = hb_nll_loss_forward_f32(
@@ -241,9 +271,11 @@ def nll_loss_backward(grad_loss, target, weight, long ignore_index, str reductio
     wa = _loss_weight(weight, gi, C)
     cdef cnp.ndarray ga = _array(grad_loss, "grad_loss")
     _check_loss_array(ga, gi, "grad_loss", _loss_ndim(red), N, 0)
-    ga = _contiguous_input(ga, "grad_loss")
+    ga = _apart(_contiguous_input(ga, "grad_loss"), gi)
+    ta, wa = _apart(ta, gi), _apart(wa, gi)
     cdef const void *w = _data_or_null(wa)
     cdef int status
+    _sync_threads()
     with nogil:
         if cnp.PyArray_TYPE(gi) == cnp.NPY_FLOAT:
             status = hb_nll_loss_backward_f32(

@@ -105,6 +105,7 @@ def batch_norm_forward(x, y, weight, bias, mean, invstd, running_mean, running_v
     cdef void *prm = _ptr(rm)
     cdef void *prv = _ptr(rv)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_batch_norm_forward_f32(<const float *>px, <float *>py, n, c, s,
@@ -143,6 +144,7 @@ def batch_norm_backward(grad_y, x, mean, invstd, weight, grad_x, grad_w, grad_b,
     cdef void *pgw = _ptr(gw)
     cdef void *pgb = _ptr(gb)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_batch_norm_backward_f32(<const float *>pg, <const float *>px,
@@ -189,6 +191,7 @@ def group_norm_forward(x, y, weight, bias, mean, rstd, int64_t n, int64_t groups
     cdef void *pm = cnp.PyArray_DATA(ma)
     cdef void *pr = cnp.PyArray_DATA(ra)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_group_norm_forward_f32(<const float *>px, <float *>py, n, groups, cg, s,
@@ -225,6 +228,7 @@ def group_norm_backward(grad_y, x, mean, rstd, weight, grad_x, grad_w, grad_b, i
     cdef void *pgw = _ptr(gw)
     cdef void *pgb = _ptr(gb)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_group_norm_backward_f32(<const float *>pg, <const float *>px,

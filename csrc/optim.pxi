@@ -1,6 +1,6 @@
 # Fused optimizer steps over a list of parameters in one C call
 # (csrc/kernels/optim.c), with torch.optim's semantics.
-from libc.stdlib cimport malloc, free
+from libc.stdlib cimport malloc, free, qsort
 
 cdef extern from "optim.h":
     struct hb_sgd_options:
@@ -88,7 +88,7 @@ cdef cnp.ndarray _check_param(object a, Py_ssize_t i, int dtype):
     if dtype >= 0 and t != dtype:
         raise TypeError(f"params[{i}] is {p.dtype} but params[0] is {cnp.PyArray_DescrFromType(dtype)}: "
                         f"one call updates one dtype; group parameters by dtype")
-    if not (cnp.PyArray_IS_C_CONTIGUOUS(p) and cnp.PyArray_ISWRITEABLE(p)):
+    if not _output_ok(p):
         _check_output(p, f"params[{i}]")
     return p
 
@@ -105,32 +105,74 @@ cdef cnp.ndarray _check_like(object a, cnp.ndarray p, str name, Py_ssize_t i, bi
     if not _dims_equal(arr, p):
         raise ValueError(f"{name}[{i}] has shape {(<object>arr).shape} but params[{i}] has shape {(<object>p).shape}")
     if state:
-        if not (cnp.PyArray_IS_C_CONTIGUOUS(arr) and cnp.PyArray_ISWRITEABLE(arr)):
+        if not _output_ok(arr):
             _check_output(arr, f"{name}[{i}]")
-    elif not cnp.PyArray_IS_C_CONTIGUOUS(arr):
-        arr = cnp.PyArray_GETCONTIGUOUS(arr)
+    elif not (cnp.PyArray_IS_C_CONTIGUOUS(arr) and cnp.PyArray_ISALIGNED(arr) and
+              cnp.PyArray_ISNOTSWAPPED(arr)):
+        _native(arr, f"{name}[{i}]")
+        arr = _contiguous_input(arr, f"{name}[{i}]")
     return arr
 
 
-cdef int _check_disjoint(list arrays, tuple names, Py_ssize_t i) except -1:
-    """The kernels read and write each element of a tensor's arrays together,
-    so the arrays must not share memory (an aliased state would be garbage)."""
-    cdef Py_ssize_t a, b
-    cdef cnp.ndarray x, y
-    cdef char *xs
-    cdef char *ys
-    for a in range(len(arrays)):
-        x = arrays[a]
-        if x is None or cnp.PyArray_NBYTES(x) == 0:
-            continue
-        xs = <char *>cnp.PyArray_DATA(x)
-        for b in range(a + 1, len(arrays)):
-            y = arrays[b]
-            if y is None or cnp.PyArray_NBYTES(y) == 0:
+cdef struct _Extent:
+    char *lo
+    char *hi
+    Py_ssize_t list_index   # which of the lists (params, grads, states...)
+    Py_ssize_t tensor       # which tensor in it
+    bint written
+
+
+cdef int _by_start(const void *a, const void *b) noexcept nogil:
+    cdef char *x = (<const _Extent *>a).lo
+    cdef char *y = (<const _Extent *>b).lo
+    return -1 if x < y else (1 if x > y else 0)
+
+
+cdef int _check_disjoint(tuple lists, tuple names, tuple written, Py_ssize_t count) except -1:
+    """No array the step writes (a parameter or a state) may share memory with
+    any other array of the call, of this tensor or another: the threads take
+    the tensors' elements in slices of their concatenation, so an aliased
+    array is updated by two threads at once (a parameter listed twice
+    included). Gradients, which are only read, may share memory with each
+    other. Sorting the byte ranges by start makes this one pass."""
+    cdef Py_ssize_t n = 0, k, j, i, clash
+    cdef _Extent *extents = <_Extent *>malloc(len(lists) * count * sizeof(_Extent) + 1)
+    if extents == NULL:
+        raise MemoryError("optimizer step: out of memory")
+    cdef cnp.ndarray arr
+    cdef char *w_hi = NULL
+    cdef char *any_hi = NULL
+    cdef Py_ssize_t w_at = -1, any_at = -1
+    try:
+        for k in range(len(lists)):
+            if lists[k] is None:
                 continue
-            ys = <char *>cnp.PyArray_DATA(y)
-            if xs < ys + cnp.PyArray_NBYTES(y) and ys < xs + cnp.PyArray_NBYTES(x):
-                raise ValueError(f"{names[a]}[{i}] and {names[b]}[{i}] share memory")
+            for i in range(count):
+                arr = lists[k][i]
+                if cnp.PyArray_NBYTES(arr) == 0:
+                    continue
+                extents[n].lo = <char *>cnp.PyArray_DATA(arr)
+                extents[n].hi = extents[n].lo + cnp.PyArray_NBYTES(arr)
+                extents[n].list_index = k
+                extents[n].tensor = i
+                extents[n].written = written[k]
+                n += 1
+        qsort(extents, n, sizeof(_Extent), _by_start)
+        for j in range(n):
+            clash = -1
+            if w_at >= 0 and extents[j].lo < w_hi:
+                clash = w_at
+            elif extents[j].written and any_at >= 0 and extents[j].lo < any_hi:
+                clash = any_at
+            if clash >= 0:
+                raise ValueError(f"{names[extents[clash].list_index]}[{extents[clash].tensor}] and "
+                                 f"{names[extents[j].list_index]}[{extents[j].tensor}] share memory")
+            if extents[j].written and extents[j].hi > w_hi:
+                w_hi, w_at = extents[j].hi, j
+            if extents[j].hi > any_hi:
+                any_hi, any_at = extents[j].hi, j
+    finally:
+        free(extents)
     return 0
 
 
@@ -173,7 +215,7 @@ def sgd_step(params, grads, momentum_buffers, double lr, double momentum, double
         gs[i] = _check_like(gs[i], p, "grads", i, False)
         if bs is not None:
             bs[i] = _check_like(bs[i], p, "momentum_buffers", i, True)
-        _check_disjoint([p, gs[i], bs[i] if bs is not None else None], ("params", "grads", "momentum_buffers"), i)
+    _check_disjoint((ps, gs, bs), ("params", "grads", "momentum_buffers"), (True, False, True), count)
     if count == 0:
         return
 
@@ -196,6 +238,7 @@ def sgd_step(params, grads, momentum_buffers, double lr, double momentum, double
             ptrs[count + i] = cnp.PyArray_DATA(<cnp.ndarray>gs[i])
             ptrs[2 * count + i] = cnp.PyArray_DATA(<cnp.ndarray>bs[i]) if bs is not None else NULL
             sizes[i] = cnp.PyArray_SIZE(<cnp.ndarray>ps[i])
+        _sync_threads()
         with nogil:
             if dtype == cnp.NPY_FLOAT:
                 status = hb_sgd_step_f32(<float **>ptrs, <const float **>(ptrs + count),
@@ -262,13 +305,13 @@ def adam_step(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, doub
         vs[i] = _check_like(vs[i], p, "exp_avg_sqs", i, True)
         if maxs is not None:
             maxs[i] = _check_like(maxs[i], p, "max_exp_avg_sqs", i, True)
-        _check_disjoint([p, gs[i], ms[i], vs[i], maxs[i] if maxs is not None else None],
-                        ("params", "grads", "exp_avgs", "exp_avg_sqs", "max_exp_avg_sqs"), i)
         if isinstance(steps[i], bool) or not hasattr(steps[i], "__index__"):
             raise TypeError(f"steps[{i}] must be an int, got {type(steps[i]).__name__}")
         step_counts.append(steps[i].__index__())
         if step_counts[i] < 1:
             raise ValueError(f"steps[{i}] must be >= 1 (the count after this step), got {step_counts[i]}")
+    _check_disjoint((ps, gs, ms, vs, maxs), ("params", "grads", "exp_avgs", "exp_avg_sqs", "max_exp_avg_sqs"),
+                    (True, False, True, True, True), count)
     if count == 0:
         return
 
@@ -295,6 +338,7 @@ def adam_step(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, doub
             ptrs[4 * count + i] = cnp.PyArray_DATA(<cnp.ndarray>maxs[i]) if maxs is not None else NULL
             sizes[i] = cnp.PyArray_SIZE(<cnp.ndarray>ps[i])
             sizes[count + i] = step_counts[i]
+        _sync_threads()
         with nogil:
             if dtype == cnp.NPY_FLOAT:
                 status = hb_adam_step_f32(<float **>ptrs, <const float **>(ptrs + count),
@@ -335,19 +379,16 @@ cdef int _check_group(list ps, list others, tuple names) except -2:
     cdef Py_ssize_t i, k
     cdef int dtype = -1
     cdef cnp.ndarray p
-    cdef list row
     for i in range(len(ps)):
         p = _check_param(ps[i], i, dtype)
         dtype = cnp.PyArray_TYPE(p)
         ps[i] = p
-        row = [p]
         for k in range(len(others)):
-            if others[k] is None:
-                row.append(None)
-                continue
-            others[k][i] = _check_like(others[k][i], p, names[k + 1], i, k > 0)
-            row.append(others[k][i])
-        _check_disjoint(row, names, i)
+            if others[k] is not None:
+                others[k][i] = _check_like(others[k][i], p, names[k + 1], i, k > 0)
+    # params and states are written, the grads (others[0]) only read
+    _check_disjoint(tuple([ps] + others), names,
+                    (True, False) + (True,) * (len(others) - 1), len(ps))
     return dtype
 
 

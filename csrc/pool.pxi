@@ -113,6 +113,7 @@ def max_pool2d_forward(x, y, indices, kernel, stride, padding, dilation):
     cdef void *py = cnp.PyArray_DATA(ya)
     cdef int64_t *pi = NULL if ia is None else <int64_t *>cnp.PyArray_DATA(ia)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_max_pool2d_forward_f32(&g, <const float *>px, <float *>py, pi)
@@ -138,6 +139,7 @@ def adaptive_max_pool2d_forward(x, y, indices):
     cdef void *py = cnp.PyArray_DATA(ya)
     cdef int64_t *pi = NULL if ia is None else <int64_t *>cnp.PyArray_DATA(ia)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_adaptive_max_pool2d_forward_f32(&g, <const float *>px, <float *>py, pi)
@@ -163,6 +165,7 @@ def max_pool2d_backward(grad_y, indices, grad_x):
     cdef void *px = cnp.PyArray_DATA(gx)
     cdef const int64_t *pi = <const int64_t *>cnp.PyArray_DATA(ia)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_max_pool2d_backward_f32(&g, <const float *>pg, pi, <float *>px)
@@ -184,6 +187,7 @@ def avg_pool2d_forward(x, y, kernel, stride, padding, bint count_include_pad, in
     cdef void *px = cnp.PyArray_DATA(xa)
     cdef void *py = cnp.PyArray_DATA(ya)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_avg_pool2d_forward_f32(&g, <const float *>px, <float *>py,
@@ -207,6 +211,7 @@ def avg_pool2d_backward(grad_y, grad_x, kernel, stride, padding, bint count_incl
     cdef void *pg = cnp.PyArray_DATA(ga)
     cdef void *px = cnp.PyArray_DATA(gx)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_avg_pool2d_backward_f32(&g, <const float *>pg, <float *>px,
@@ -231,6 +236,7 @@ def adaptive_avg_pool2d_forward(x, y):
     cdef void *px = cnp.PyArray_DATA(xa)
     cdef void *py = cnp.PyArray_DATA(ya)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_adaptive_avg_pool2d_forward_f32(&g, <const float *>px, <float *>py)
@@ -253,6 +259,7 @@ def adaptive_avg_pool2d_backward(grad_y, grad_x):
     cdef void *pg = cnp.PyArray_DATA(ga)
     cdef void *px = cnp.PyArray_DATA(gx)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_adaptive_avg_pool2d_backward_f32(&g, <const float *>pg, <float *>px)

@@ -55,9 +55,11 @@ cdef _reduce_sum(str kernel, object x, object out, int axis, bint mean):
     cdef int64_t outer, n, inner
     axis = _reduce_axis(xa, axis, &outer, &n, &inner)
     cdef cnp.ndarray o = _reduce_output(out, xa, _reduced_shape(xa, axis), "out")
+    xa = _apart(xa, o)
     cdef void *px = cnp.PyArray_DATA(xa)
     cdef void *po = cnp.PyArray_DATA(o)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             if mean:
@@ -98,12 +100,15 @@ cdef _reduce_extreme(str kernel, object x, object values_out, object indices_out
         if (<object>ix).shape != shape:
             raise ValueError(f"indices_out must have shape {shape}, got {(<object>ix).shape}")
         _check_output(ix, "indices_out")
+        _check_apart(v, ix, kernel, "values_out and indices_out")
+    xa = _apart(xa, v, ix)
     if n == 0:
         raise IndexError(f"{'max' if is_max else 'min'}(): Expected reduction dim {axis} to have non-zero size.")
     cdef void *px = cnp.PyArray_DATA(xa)
     cdef void *pv = cnp.PyArray_DATA(v)
     cdef int64_t *pi = <int64_t *>cnp.PyArray_DATA(ix) if ix is not None else NULL
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             if is_max:

@@ -56,7 +56,9 @@ def softmax_forward(x, out, int dim, bint log):
         _same_dtype(xa, oa, name, None, "x and out")
         _same_shape(xa, oa, name, None, "x and out")
         _check_output(oa, "out")
+        xa = _apart(xa, oa)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_softmax_forward_f32(<const float *>cnp.PyArray_DATA(xa),
@@ -90,9 +92,10 @@ def softmax_backward(grad_out, out, grad_in, int dim, bint log):
         _check_output(gi, "grad_in")
     cdef int64_t outer, n, inner
     _softmax_view(ga, dim, &outer, &n, &inner)
-    ga = _contiguous_input(ga, "grad_out")
-    ya = _contiguous_input(ya, "out")
+    ga = _apart(_contiguous_input(ga, "grad_out"), gi)
+    ya = _apart(_contiguous_input(ya, "out"), gi)
     cdef int status
+    _sync_threads()
     with nogil:
         if t == cnp.NPY_FLOAT:
             status = hb_softmax_backward_f32(<const float *>cnp.PyArray_DATA(ga),

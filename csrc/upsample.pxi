@@ -60,6 +60,7 @@ cdef int _resample_call(cnp.ndarray src, cnp.ndarray dst, cnp.ndarray big, cnp.n
     cdef void *prw = _ptr(rw)
     cdef void *pcw = _ptr(cw)
     cdef int status
+    _sync_threads()
     with nogil:
         if forward and t == cnp.NPY_FLOAT:
             status = hb_upsample2d_forward_f32(<const float *>ps, <float *>pd, planes, h, w, oh, ow,

@@ -98,8 +98,8 @@ def reference_derivative(op, x, p1=0.0, p2=0.0):
 
 def forward(op, x, p1=0.0, p2=0.0):
     out = np.empty(x.shape, x.dtype)
-    assert _C.unary_forward(op, x, p1, p2, out=out) is out
-    np.testing.assert_array_equal(_C.unary_forward(op, x, p1, p2), out)
+    assert _C.unary_forward(op, x, out, p1, p2) is out
+    np.testing.assert_array_equal(_C.unary_forward(op, x, None, p1, p2), out)
     return out
 
 
@@ -107,8 +107,8 @@ def backward(op, grad_out, x, p1=0.0, p2=0.0):
     """grad_in through the kernel, handing it whichever tensor UNARY_SAVES names."""
     saved = forward(op, x, p1, p2) if _C.UNARY_SAVES[op] == "output" else x
     grad_in = np.empty(x.shape, x.dtype)
-    assert _C.unary_backward(op, grad_out, saved, p1, p2, out=grad_in) is grad_in
-    np.testing.assert_array_equal(_C.unary_backward(op, grad_out, saved, p1, p2), grad_in)
+    assert _C.unary_backward(op, grad_out, saved, grad_in, p1, p2) is grad_in
+    np.testing.assert_array_equal(_C.unary_backward(op, grad_out, saved, None, p1, p2), grad_in)
     return grad_in
 
 
@@ -252,7 +252,7 @@ def test_non_contiguous_inputs_are_copied(op):
     gt = np.ascontiguousarray(g.T)  # (5, 3) values, handed in strided below
     saved = forward(op, x, p1, p2) if _C.UNARY_SAVES[op] == "output" else x
     grad_in = np.empty(x.shape)
-    _C.unary_backward(op, g.T, saved, p1, p2, out=grad_in)
+    _C.unary_backward(op, g.T, saved, grad_in, p1, p2)
     np.testing.assert_allclose(grad_in, gt * reference_derivative(op, x, p1, p2), rtol=1e-12, atol=1e-14)
 
 

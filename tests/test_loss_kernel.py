@@ -18,7 +18,7 @@ def loss_shape(reduction, n):
 def ce_forward(x, t, w=None, ignore_index=-100, eps=0.0, reduction="mean"):
     """The kernel writing into given outputs, checked against it allocating its own."""
     loss = np.empty(loss_shape(reduction, x.shape[0]), x.dtype)
-    lse = np.empty(x.shape[0], x.dtype)
+    lse = np.empty((2, x.shape[0]))  # the rows' maxes and log-sum-exps less them, float64
     got_loss, got_lse = _C.cross_entropy_forward(x, t, w, ignore_index, eps, reduction, loss, lse)
     assert got_loss is loss and got_lse is lse
     new_loss, new_lse = _C.cross_entropy_forward(x, t, w, ignore_index, eps, reduction)
@@ -101,7 +101,7 @@ def test_cross_entropy_matches_torch(reduction, eps, weighted, ignore_index, dty
         ref.backward(torch.from_numpy(g))
         np.testing.assert_allclose(loss, ref.detach().numpy(), **TOL[dtype])
         np.testing.assert_allclose(loss, reference_ce(x, t, w, ignore_index, eps, reduction), **TOL[dtype])
-        np.testing.assert_allclose(lse, torch.logsumexp(torch.from_numpy(x), 1).numpy(), **TOL[dtype])
+        np.testing.assert_allclose(lse.sum(0), torch.logsumexp(torch.from_numpy(x), 1).numpy(), **TOL[dtype])
         np.testing.assert_allclose(grad, tx.grad.numpy(), **TOL[dtype])
 
 
@@ -197,7 +197,7 @@ def test_empty_batch():
     assert np.isnan(ce_forward(x, t)[0])
     assert ce_forward(x, t, reduction="sum")[0] == 0.0
     assert ce_forward(x, t, reduction="none")[0].shape == (0,)
-    assert ce_backward(np.array(1.0), x, t, np.empty(0)).shape == (0, 5)
+    assert ce_backward(np.array(1.0), x, t, np.empty((2, 0))).shape == (0, 5)
     assert nll_forward(x, t, reduction="sum") == 0.0
 
 
@@ -236,7 +236,7 @@ def test_label_smoothing_one_uses_only_smoothing_term():
 def test_bad_arguments():
     x = np.zeros((3, 4), np.float32)
     t = np.array([0, 1, 2])
-    loss, lse = np.empty((), np.float32), np.empty(3, np.float32)
+    loss, lse = np.empty((), np.float32), np.empty((2, 3))
     with pytest.raises(IndexError, match=r"^Target 7 is out of bounds\.$"):
         _C.cross_entropy_forward(x, np.array([0, 7, 1]), None, -100, 0.0, "mean", loss, lse)
     with pytest.raises(IndexError, match=r"^Target -1 is out of bounds\.$"):
@@ -272,17 +272,21 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match=r"loss_out must have shape \(3,\), got array of shape \(\)"):
         _C.cross_entropy_forward(x, t, None, -100, 0.0, "none", loss, lse)
     with pytest.raises(ValueError, match=r"loss_out must have shape \(\), got array of shape \(3,\)"):
-        _C.nll_loss_forward(x, t, None, -100, "sum", lse)
+        _C.nll_loss_forward(x, t, None, -100, "sum", np.empty(3, np.float32))
     with pytest.raises(TypeError, match=r"loss_out and the input: dtypes differ \(float32 and float64\)"):
         _C.cross_entropy_forward(x, t, None, -100, 0.0, "mean", np.empty(()), lse)
-    with pytest.raises(ValueError, match=r"lse_out must have shape \(3,\)"):
-        _C.cross_entropy_forward(x, t, None, -100, 0.0, "mean", loss, np.empty(4, np.float32))
+    with pytest.raises(ValueError, match=r"lse_out must have shape \(2, 3\)"):
+        _C.cross_entropy_forward(x, t, None, -100, 0.0, "mean", loss, np.empty((2, 4)))
+    with pytest.raises(ValueError, match=r"lse_out must have shape \(2, 3\)"):
+        _C.cross_entropy_forward(x, t, None, -100, 0.0, "mean", loss, np.empty(3))
+    with pytest.raises(TypeError, match="lse_out must be float64"):
+        _C.cross_entropy_forward(x, t, None, -100, 0.0, "mean", loss, np.empty((3, 2), np.float32))
     readonly = np.empty((), np.float32)
     readonly.flags.writeable = False
     with pytest.raises(ValueError, match="loss_out is read-only"):
         _C.cross_entropy_forward(x, t, None, -100, 0.0, "mean", readonly, lse)
     with pytest.raises(ValueError, match="lse_out must be C-contiguous"):
-        _C.cross_entropy_forward(x, t, None, -100, 0.0, "mean", loss, np.empty(6, np.float32)[::2])
+        _C.cross_entropy_forward(x, t, None, -100, 0.0, "mean", loss, np.empty((2, 6))[:, ::2])
     with pytest.raises(ValueError, match="grad_logits must be C-contiguous"):
         _C.cross_entropy_backward(loss, x, t, None, lse, -100, 0.0, "mean", np.empty((4, 3), np.float32).T)
     with pytest.raises(ValueError, match=r"grad_loss must have shape \(3,\)"):
@@ -345,8 +349,46 @@ def test_mean_with_zero_total_weight_is_nan_even_with_smoothing():
     target = np.array([0, 1, 0])
     weight = np.array([1.0, 0.0], np.float32)
     loss = np.empty((), np.float32)
-    lse = np.empty(3, np.float32)
+    lse = np.empty((2, 3))
     _C.cross_entropy_forward(logits, target, weight, 0, 0.1, "mean", loss, lse)
     assert np.isnan(loss)
     _C.cross_entropy_forward(logits, target, weight, 0, 0.1, "sum", loss, lse)
     np.testing.assert_allclose(loss, 0.1 / 2 * np.log(2), rtol=1e-6)
+
+
+@pytest.mark.parametrize("scale", [1e4, -1e4, 1e6, 1e20, -3e38])
+@pytest.mark.parametrize("classes", [3, 40])  # the short-row and the long-row path
+def test_large_logits_keep_float32_precision(scale, classes):
+    """The row's log-sum-exp is kept as its max and the log-sum-exp of the row less it,
+    in float64: rounded to float32 as one number at |max| = 1e4 it was 5e-4 off, and
+    the loss and every gradient with it (log 3 came out 1.0986328); in float64 the
+    log-sum vanished from it past 1e16 (a loss of 0 for log 2)."""
+    offsets = -np.arange(classes) % 7  # logits scale, scale - 1, ...: exact in float32 up to 1e6
+    x = (np.float64(scale) + offsets * max(1.0, np.spacing(np.float32(abs(scale)))))
+    x = x.astype(np.float32)[None].repeat(2, 0)
+    offsets = x[0].astype(np.float64) - x[0].astype(np.float64).max()
+    t = np.array([0, classes - 1])
+    z = offsets - offsets.max()
+    logp = z - np.log(np.exp(z).sum())  # float64 reference, shift-invariant
+    loss, lse = ce_forward(x, t, reduction="none")
+    np.testing.assert_allclose(loss, -logp[t], rtol=2e-7, atol=1e-7)
+    grad = ce_backward(np.ones(2, np.float32), x, t, lse, reduction="none")
+    want = np.exp(logp)[None].repeat(2, 0)
+    want[[0, 1], t] -= 1
+    np.testing.assert_allclose(grad, want, rtol=1e-6, atol=1e-7)
+
+
+def test_ignored_rows_gradient_is_zero_times_the_softmax():
+    """PyTorch's gradient of an ignored row is 0 * softmax: 0 for finite logits, NaN
+    where a NaN, a +inf or a row of -inf makes the softmax NaN (recorded from torch 2.13)."""
+    nan, inf = np.nan, np.inf
+    x = np.array([[0.5, nan, 1.0], [0.5, inf, 1.0], [-inf, -inf, -inf], [0.5, 2.0, 1.0]], np.float32)
+    t = np.array([-100, -100, -100, 1])
+    loss, lse = ce_forward(x, t, reduction="sum")
+    assert np.isfinite(loss)
+    grad = ce_backward(np.array(1.0, np.float32), x, t, lse, reduction="sum")
+    assert np.isnan(grad[:3]).all()
+    np.testing.assert_allclose(grad[3], [0.1402, -0.3715, 0.2312], atol=1e-4)
+    x[:3] = [[0.5, -1.0, 1.0], [30.0, -30.0, 0.0], [-inf, 0.0, -inf]]
+    loss, lse = ce_forward(x, t, reduction="sum")
+    np.testing.assert_array_equal(ce_backward(np.array(1.0, np.float32), x, t, lse, reduction="sum")[:3], 0.0)

@@ -98,3 +98,58 @@ def test_any_all():
     x = hb.tensor([[True, False], [True, True]])
     assert x.all().item() is False and x.any().item() is True
     assert x.all(1).tolist() == [False, True] and x.any(0).tolist() == [True, True]
+
+
+# ---- logsumexp
+def logsumexp_reference(x, dims, keepdim=False):
+    """log(sum(exp(x))) in float64, max-shifted as PyTorch (an infinite max shifts by 0)."""
+    x = np.asarray(x, np.float64)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        kept = [1 if d in dims else n for d, n in enumerate(x.shape)]
+        m = x.max(axis=dims, keepdims=True) if x.size else np.zeros(kept)
+        m = np.where(np.isinf(m), 0.0, m)
+        out = np.log(np.exp(x - m).sum(axis=dims, keepdims=True)) + m
+    return out if keepdim else out.reshape([n for d, n in enumerate(x.shape) if d not in dims])
+
+
+@pytest.mark.parametrize("dim,dims,keepdim", [
+    (1, (1,), False), (-1, (2,), True), ((0, 2), (0, 2), False), ((), (0, 1, 2), True), ((-3, 1), (0, 1), True),
+])
+def test_logsumexp(dim, dims, keepdim, rng):
+    x = randn((3, 4, 5), rng) * 30
+    fn = lambda t: hb.logsumexp(t, dim, keepdim=keepdim)  # noqa: E731
+    check_forward(fn, lambda a: logsumexp_reference(a, dims, keepdim), [x], rtol=1e-6, atol=1e-5)
+    check_backward(lambda t: t.logsumexp(dim, keepdim), [x / 30])
+    check_noncontiguous(fn, [x])
+
+
+def test_logsumexp_scalars_empty_and_integers():
+    s = hb.tensor(2.5, dtype=hb.float64, requires_grad=True)
+    assert hb.logsumexp(s, 0).item() == 2.5 and hb.logsumexp(s, ()).item() == 2.5
+    hb.logsumexp(s, -1).backward()
+    assert s.grad.item() == 1.0
+    assert hb.logsumexp(hb.zeros(0), 0).item() == -np.inf  # log of an empty sum
+    assert hb.logsumexp(hb.zeros(2, 0), 1).tolist() == [-np.inf, -np.inf]
+    assert tuple(hb.logsumexp(hb.zeros(0, 3), 1).shape) == (0,)
+    r = hb.logsumexp(hb.tensor([1, 2, 3]), 0)
+    assert r.dtype == hb.float32 and abs(r.item() - 3.4076059644) < 1e-6
+    assert hb.tensor([True, False]).logsumexp(0).dtype == hb.float32
+    with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range of \[-1, 0\], but got 1\)"):
+        hb.logsumexp(hb.ones(2), 1)
+    with pytest.raises(TypeError):
+        hb.logsumexp(hb.ones(2))  # dim is required, as in PyTorch
+
+
+def test_logsumexp_matches_torch_on_random_input(rng):
+    torch = pytest.importorskip("torch")
+    x = randn((4, 6, 3), rng) * 10
+    for dim in (0, -1, (0, 2)):
+        for keepdim in (False, True):
+            t = torch.tensor(x, requires_grad=True)
+            h = hb.tensor(x, requires_grad=True)
+            tw = torch.logsumexp(t, dim, keepdim)
+            hw = hb.logsumexp(h, dim, keepdim)
+            np.testing.assert_allclose(hw.detach().numpy(), tw.detach().numpy(), rtol=1e-12)
+            (tw * tw).sum().backward()
+            (hw * hw).sum().backward()
+            np.testing.assert_allclose(h.grad.numpy(), t.grad.numpy(), rtol=1e-12, atol=1e-14)

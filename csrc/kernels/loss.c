@@ -11,11 +11,11 @@ int64_t hb_loss_first_bad_target FIRST_BAD_PARAMS {
 #define CE_FORWARD_PARAMS(T)                                                                    \
     (const T *restrict logits, const int64_t *restrict target, const T *restrict weight,       \
      int64_t N, int64_t C, int64_t ignore_index, double label_smoothing, int reduction,          \
-     T *restrict loss, T *restrict lse)
+     T *restrict loss, double *restrict lse)
 #define CE_FORWARD_ARGS (logits, target, weight, N, C, ignore_index, label_smoothing, reduction, loss, lse)
 #define CE_BACKWARD_PARAMS(T)                                                                   \
     (const T *restrict grad_loss, const T *restrict logits, const int64_t *restrict target,     \
-     const T *restrict weight, const T *restrict lse, int64_t N, int64_t C,                     \
+     const T *restrict weight, const double *restrict lse, int64_t N, int64_t C,                \
      int64_t ignore_index, double label_smoothing, int reduction, T *restrict grad_logits)
 #define CE_BACKWARD_ARGS                                                                         \
     (grad_loss, logits, target, weight, lse, N, C, ignore_index, label_smoothing, reduction,     \

@@ -26,14 +26,19 @@ enum hb_reduction { HB_REDUCTION_NONE = 0, HB_REDUCTION_MEAN = 1, HB_REDUCTION_S
 int64_t hb_loss_first_bad_target(const int64_t *restrict target, int64_t N, int64_t C,
                                  int64_t ignore_index);
 
-/* loss: one element for 'mean'/'sum', N for 'none'. lse (N) receives each
- * row's log-sum-exp, which is all backward needs besides the logits. */
+/* loss: one element for 'mean'/'sum', N for 'none'. lse (2 x N) receives what
+ * backward needs of each row besides the logits, its log-sum-exp, in two parts:
+ * lse[i] the row's max and lse[N + i] log(sum(exp(x - max))), in double for
+ * float logits too, so that log-probabilities are (x - max) - log_sum as in
+ * PyTorch. As one number, rounded to float at a max of 1e4, it was 5e-4 off
+ * (and every loss and gradient with it); in double, past 1e16 the log-sum
+ * vanished from it. */
 enum hb_status hb_cross_entropy_forward_f32(const float *restrict logits,
                                             const int64_t *restrict target,
                                             const float *restrict weight, int64_t N, int64_t C,
                                             int64_t ignore_index, double label_smoothing,
                                             int reduction, float *restrict loss,
-                                            float *restrict lse);
+                                            double *restrict lse);
 enum hb_status hb_cross_entropy_forward_f64(const double *restrict logits,
                                             const int64_t *restrict target,
                                             const double *restrict weight, int64_t N, int64_t C,
@@ -47,7 +52,7 @@ enum hb_status hb_cross_entropy_backward_f32(const float *restrict grad_loss,
                                              const float *restrict logits,
                                              const int64_t *restrict target,
                                              const float *restrict weight,
-                                             const float *restrict lse, int64_t N, int64_t C,
+                                             const double *restrict lse, int64_t N, int64_t C,
                                              int64_t ignore_index, double label_smoothing,
                                              int reduction, float *restrict grad_logits);
 enum hb_status hb_cross_entropy_backward_f64(const double *restrict grad_loss,

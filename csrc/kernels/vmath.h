@@ -21,8 +21,11 @@
 static inline float hb_expf(float x) {
     const float log2e = 1.44269504088896341f;
     const float ln2_hi = 0.693359375f, ln2_lo = -2.12194440e-4f;
-    float xc = x < -87.0f ? -87.0f : x;
-    xc = xc > 88.5f ? 88.5f : xc;
+    /* written so that NaN clamps to -87 too: converting NaN to int32_t, and
+     * shifting the negative result, are undefined (UBSan stops at both); the
+     * result for NaN is x itself, set at the end */
+    float xc = x > -87.0f ? x : -87.0f;
+    xc = xc < 88.5f ? xc : 88.5f;
     /* floorf rather than an int conversion and fix-up: GCC vectorizes it (vroundps) */
     const float fn = floorf(xc * log2e + 0.5f);
     const float r = (xc - fn * ln2_hi) - fn * ln2_lo;

@@ -139,3 +139,6 @@ from .ops.random_fill import multinomial, normal  # noqa: E402,F401
 from .ops.repeat import broadcast_tensors, flip, meshgrid, repeat_interleave, roll, tile  # noqa: E402,F401
 from .ops.search import bucketize, searchsorted  # noqa: E402,F401
 from .ops.unique import bincount, unique  # noqa: E402,F401
+
+# ---- reductions: log-sum-exp (ops/reduce.py)
+from .ops.reduce import logsumexp  # noqa: E402,F401

@@ -1,6 +1,7 @@
 """Grad mode: whether ops record a graph. Context managers that also work as decorators.
 
-The flag itself lives in the compiled core (hayabusa._core), where every op reads it.
+The flag itself lives in the compiled core (hayabusa._core), where every op reads it;
+there is one per thread, as in PyTorch (a new thread starts with grad enabled).
 """
 from __future__ import annotations
 

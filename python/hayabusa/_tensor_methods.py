@@ -52,7 +52,7 @@ _METHODS = {
     "sum": reduce.sum, "mean": reduce.mean, "var": reduce.var, "std": reduce.std,
     "prod": reduce.prod, "max": reduce.max, "min": reduce.min, "amax": reduce.amax,
     "amin": reduce.amin, "argmax": reduce.argmax, "argmin": reduce.argmin,
-    "all": reduce.all, "any": reduce.any,
+    "all": reduce.all, "any": reduce.any, "logsumexp": reduce.logsumexp,
     # linear algebra
     "matmul": linalg.matmul, "mm": linalg.mm, "bmm": linalg.bmm, "dot": linalg.dot,
     # shape

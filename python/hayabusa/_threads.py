@@ -9,7 +9,7 @@ from . import _C
 def get_num_threads() -> int:
     """Returns the number of threads used for intra-op parallelism on CPU.
 
-    The OpenMP thread count of the calling thread: what :func:`set_num_threads` set, else
+    What :func:`set_num_threads` set (for every thread of the process), else
     ``OMP_NUM_THREADS`` or the number of cores. Kernels below a size threshold run on one thread
     whatever it says.
 
@@ -27,9 +27,8 @@ def get_num_threads() -> int:
 def set_num_threads(n: int, /) -> None:
     """Sets the number of threads used for intra-op parallelism on CPU, as torch.set_num_threads.
 
-    Like PyTorch, it takes a positive int (not a bool or a float: RuntimeError). The setting
-    is OpenMP's, which belongs to the calling thread: kernels run from other
-    Python threads keep OMP_NUM_THREADS (or the number of cores).
+    Like PyTorch, it takes a positive int (not a bool or a float: RuntimeError), and the
+    setting holds for kernels run from every Python thread.
 
     Args:
         n (int): the number of threads, at least 1.

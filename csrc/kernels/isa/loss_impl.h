@@ -25,31 +25,33 @@ static double L(shared_scale)(const T *restrict grad_loss, const int64_t *restri
 }
 
 /* One row's NLL term -w[t] * logp[t] and smoothing term -sum_c w[c] logp[c],
- * both 0 for an ignored row, with logp = row - s. */
-static inline void L(row_nll)(const T *restrict row, double s, int64_t t,
+ * both 0 for an ignored row, with logp = (row - m) - l, as PyTorch's log_softmax
+ * computes it (m + l rounds l away once |m| > 1e16). */
+static inline void L(row_nll)(const T *restrict row, double m, double l, int64_t t,
                               const T *restrict weight, int64_t C, int64_t ignore_index,
                               double eps, double *nll, double *smooth) {
     *nll = *smooth = 0.0;
     if (t == ignore_index)
         return;
-    *nll = -(weight ? (double)weight[t] : 1.0) * ((double)row[t] - s);
+    *nll = -(weight ? (double)weight[t] : 1.0) * (((double)row[t] - m) - l);
     if (eps > 0.0) {
         double sm = 0.0;
         if (weight) {
             for (int64_t c = 0; c < C; c++)
-                sm -= (double)weight[c] * ((double)row[c] - s);
+                sm -= (double)weight[c] * (((double)row[c] - m) - l);
         } else {
             for (int64_t c = 0; c < C; c++)
-                sm -= (double)row[c] - s;
+                sm -= ((double)row[c] - m) - l;
         }
         *smooth = sm;
     }
 }
 
 /* Forward shared by NLL and cross-entropy: log-probabilities are
- * x[i, c] - shift[i] (shift is the row's log-sum-exp for cross-entropy, NULL
- * for NLL, whose x already holds them). */
-static void L(nll_forward)(const T *restrict x, const T *restrict shift,
+ * (x[i, c] - row_max[i]) - log_sum[i] for cross-entropy, and x itself for NLL
+ * (row_max and log_sum NULL), whose x already holds them. */
+static void L(nll_forward)(const T *restrict x, const double *restrict row_max,
+                           const double *restrict log_sum,
                            const int64_t *restrict target, const T *restrict weight, int64_t N,
                            int64_t C, int64_t ignore_index, double eps, int reduction,
                            T *restrict loss) {
@@ -59,7 +61,8 @@ static void L(nll_forward)(const T *restrict x, const T *restrict shift,
     HB_OMP_FOR(N * C >= HB_OMP_MIN_ELEMENTS,
                "omp parallel for reduction(+ : total_nll, total_smooth)", i, N,
         double nll, smooth;
-        L(row_nll)(x + i * C, shift ? (double)shift[i] : 0.0, target[i], weight, C, ignore_index,
+        L(row_nll)(x + i * C, row_max ? row_max[i] : 0.0, log_sum ? log_sum[i] : 0.0, target[i],
+                   weight, C, ignore_index,
                    eps, &nll, &smooth);
         if (reduction == HB_REDUCTION_NONE) {
             loss[i] = (T)(eps > 0.0 ? (1.0 - eps) * nll + eps / (double)C * smooth : nll);
@@ -75,8 +78,10 @@ static void L(nll_forward)(const T *restrict x, const T *restrict shift,
                             : total_nll / den);
 }
 
-/* log(sum(exp(row))), max-shifted; a row of -inf (or holding +inf or NaN) gives NaN. */
-static T L(row_logsumexp)(const T *restrict row, int64_t C) {
+/* log(sum(exp(row))) as the row's max and the log-sum-exp of the row less it; a
+ * row of -inf (or holding +inf or NaN) gives NaN. */
+static void L(row_logsumexp)(const T *restrict row, int64_t C, double *restrict row_max,
+                             double *restrict log_sum) {
     T m = -INFINITY;
     double s = 0.0;
     /* the reduction clauses let both loops vectorize; a NaN the max skips
@@ -87,7 +92,8 @@ static T L(row_logsumexp)(const T *restrict row, int64_t C) {
 #pragma omp simd reduction(+ : s)
     for (int64_t c = 0; c < C; c++)
         s += EXP(row[c] - m);
-    return (T)((double)m + log(s));
+    *row_max = (double)m;
+    *log_sum = log(s);
 }
 
 /* Rows of fewer than CE_SHORT_ROW classes: per-row vector loops would be all
@@ -95,7 +101,8 @@ static T L(row_logsumexp)(const T *restrict row, int64_t C) {
  * classes of each row unrolled (C is a constant in each instantiation below).
  * Same NaN rules as row_logsumexp. */
 static inline __attribute__((always_inline)) void L(short_rows_logsumexp_c)(
-    const T *restrict x, int64_t rows, const int64_t C, T *restrict lse) {
+    const T *restrict x, int64_t rows, const int64_t C, double *restrict row_max,
+    double *restrict log_sum) {
 #pragma omp simd
     for (int64_t r = 0; r < rows; r++) {
         const T *restrict row = x + r * C;
@@ -107,15 +114,16 @@ static inline __attribute__((always_inline)) void L(short_rows_logsumexp_c)(
 #pragma GCC unroll 16
         for (int64_t c = 0; c < C; c++)
             s += EXP(row[c] - m);
-        lse[r] = m + LOG(s);
+        row_max[r] = (double)m;
+        log_sum[r] = (double)LOG(s);
     }
 }
 
 static void L(short_rows_logsumexp)(const T *restrict x, int64_t rows, int64_t C,
-                                    T *restrict lse) {
+                                    double *restrict row_max, double *restrict log_sum) {
     switch (C) {
 #define CE_SHORT_CASE(c) \
-    case c: L(short_rows_logsumexp_c)(x, rows, c, lse); break;
+    case c: L(short_rows_logsumexp_c)(x, rows, c, row_max, log_sum); break;
         CE_SHORT_CASE(1) CE_SHORT_CASE(2) CE_SHORT_CASE(3) CE_SHORT_CASE(4) CE_SHORT_CASE(5)
         CE_SHORT_CASE(6) CE_SHORT_CASE(7) CE_SHORT_CASE(8) CE_SHORT_CASE(9) CE_SHORT_CASE(10)
         CE_SHORT_CASE(11) CE_SHORT_CASE(12) CE_SHORT_CASE(13) CE_SHORT_CASE(14) CE_SHORT_CASE(15)
@@ -123,11 +131,12 @@ static void L(short_rows_logsumexp)(const T *restrict x, int64_t rows, int64_t C
     }
 }
 
-static void L(logsumexp_rows)(const T *restrict logits, int64_t N, int64_t C, T *restrict lse) {
+static void L(logsumexp_rows)(const T *restrict logits, int64_t N, int64_t C,
+                              double *restrict row_max, double *restrict log_sum) {
     const int parallel = N * C >= HB_OMP_MIN_ELEMENTS;
     if (C >= CE_SHORT_ROW || C == 0) {
         HB_OMP_FOR(parallel, "omp parallel for", i, N,
-                   lse[i] = L(row_logsumexp)(logits + i * C, C););
+                   L(row_logsumexp)(logits + i * C, C, row_max + i, log_sum + i););
         return;
     }
     const int64_t rows_per_block = CE_BLOCK / C;
@@ -135,21 +144,23 @@ static void L(logsumexp_rows)(const T *restrict logits, int64_t N, int64_t C, T 
     HB_OMP_FOR(parallel, "omp parallel for", b, blocks,
         const int64_t i0 = b * rows_per_block;
         const int64_t rows = N - i0 < rows_per_block ? N - i0 : rows_per_block;
-        L(short_rows_logsumexp)(logits + i0 * C, rows, C, lse + i0););
+        L(short_rows_logsumexp)(logits + i0 * C, rows, C, row_max + i0, log_sum + i0););
 }
 
 enum hb_status L(hb_cross_entropy_forward)(const T *restrict logits,
                                            const int64_t *restrict target,
                                            const T *restrict weight, int64_t N, int64_t C,
                                            int64_t ignore_index, double label_smoothing,
-                                           int reduction, T *restrict loss, T *restrict lse) {
+                                           int reduction, T *restrict loss,
+                                           double *restrict lse) {
     if (!valid_call(target, N, C, ignore_index, label_smoothing, reduction))
         return HB_EINVAL;
-    L(logsumexp_rows)(logits, N, C, lse);
-    L(nll_forward)(logits, lse, target, weight, N, C, ignore_index, label_smoothing, reduction,
+    L(logsumexp_rows)(logits, N, C, lse, lse + N);
+    L(nll_forward)(logits, lse, lse + N, target, weight, N, C, ignore_index, label_smoothing, reduction,
                    loss);
     return HB_OK;
 }
+
 
 /* Cross-entropy gradient of rows [i0, i1): the softmax goes into g first, its
  * exp as one flat vectorized pass over the block, then each row is scaled and
@@ -158,16 +169,17 @@ enum hb_status L(hb_cross_entropy_forward)(const T *restrict logits,
  * where the row's dloss comes from grad_loss[i] ('none') or is `shared`. */
 static void L(ce_backward_rows)(const T *restrict grad_loss, const T *restrict logits,
                                 const int64_t *restrict target, const T *restrict weight,
-                                const T *restrict lse, int64_t i0, int64_t i1, int64_t C,
-                                int64_t ignore_index, double eps, int reduction, double shared,
-                                double weight_total, T *restrict grad_logits) {
+                                const double *restrict row_max, const double *restrict log_sum,
+                                int64_t i0, int64_t i1, int64_t C, int64_t ignore_index,
+                                double eps, int reduction, double shared, double weight_total,
+                                T *restrict grad_logits) {
     for (int64_t i = i0; i < i1; i++) {
         const T *restrict x = logits + i * C;
         T *restrict g = grad_logits + i * C;
-        const T m = lse[i];
+        const T m = (T)row_max[i], l = (T)log_sum[i];
 #pragma omp simd
         for (int64_t c = 0; c < C; c++)
-            g[c] = x[c] - m;
+            g[c] = (x[c] - m) - l;
     }
     T *restrict block = grad_logits + i0 * C;
 #pragma omp simd
@@ -176,9 +188,9 @@ static void L(ce_backward_rows)(const T *restrict grad_loss, const T *restrict l
     for (int64_t i = i0; i < i1; i++) {
         const int64_t t = target[i];
         T *restrict g = grad_logits + i * C;
-        if (t == ignore_index) {
+        if (t == ignore_index) {  /* 0 * softmax: NaN where it is NaN, as PyTorch */
             for (int64_t c = 0; c < C; c++)
-                g[c] = (T)0;
+                g[c] *= (T)0;
             continue;
         }
         const double scale = reduction == HB_REDUCTION_NONE ? (double)grad_loss[i] : shared;
@@ -210,13 +222,15 @@ static void L(ce_backward_rows)(const T *restrict grad_loss, const T *restrict l
  * same three passes, the middle one, the exp, flat over the whole block. */
 static inline __attribute__((always_inline)) void L(ce_backward_short_rows_c)(
     const T *restrict grad_loss, const T *restrict logits, const int64_t *restrict target,
-    const T *restrict weight, const T *restrict lse, int64_t i0, int64_t i1, const int64_t C,
-    int64_t ignore_index, double eps, int reduction, double shared, double weight_total,
-    T *restrict grad_logits) {
-    for (int64_t i = i0; i < i1; i++)
+    const T *restrict weight, const double *restrict row_max, const double *restrict log_sum,
+    int64_t i0, int64_t i1, const int64_t C, int64_t ignore_index, double eps, int reduction,
+    double shared, double weight_total, T *restrict grad_logits) {
+    for (int64_t i = i0; i < i1; i++) {
+        const T m = (T)row_max[i], l = (T)log_sum[i];
 #pragma GCC unroll 16
         for (int64_t c = 0; c < C; c++)
-            grad_logits[i * C + c] = logits[i * C + c] - lse[i];
+            grad_logits[i * C + c] = (logits[i * C + c] - m) - l;
+    }
     T *restrict block = grad_logits + i0 * C;
 #pragma omp simd
     for (int64_t j = 0; j < (i1 - i0) * C; j++)
@@ -226,10 +240,10 @@ static inline __attribute__((always_inline)) void L(ce_backward_short_rows_c)(
     for (int64_t i = i0; i < i1; i++) {
         const int64_t t = target[i];
         T *restrict g = grad_logits + i * C;
-        if (t == ignore_index) {
+        if (t == ignore_index) {  /* 0 * softmax: NaN where it is NaN, as PyTorch */
 #pragma GCC unroll 16
             for (int64_t c = 0; c < C; c++)
-                g[c] = (T)0;
+                g[c] *= (T)0;
             continue;
         }
         const T scale = reduction == HB_REDUCTION_NONE ? grad_loss[i] : (T)shared;
@@ -251,14 +265,16 @@ static inline __attribute__((always_inline)) void L(ce_backward_short_rows_c)(
 
 static void L(ce_backward_short_rows)(const T *restrict grad_loss, const T *restrict logits,
                                       const int64_t *restrict target, const T *restrict weight,
-                                      const T *restrict lse, int64_t i0, int64_t i1, int64_t C,
+                                      const double *restrict row_max,
+                                      const double *restrict log_sum, int64_t i0, int64_t i1,
+                                      int64_t C,
                                       int64_t ignore_index, double eps, int reduction,
                                       double shared, double weight_total,
                                       T *restrict grad_logits) {
     switch (C) {
 #define CE_SHORT_CASE(c)                                                                          \
     case c:                                                                                       \
-        L(ce_backward_short_rows_c)(grad_loss, logits, target, weight, lse, i0, i1, c,            \
+        L(ce_backward_short_rows_c)(grad_loss, logits, target, weight, row_max, log_sum, i0, i1, c, \
                                     ignore_index, eps, reduction, shared, weight_total,           \
                                     grad_logits);                                                 \
         break;
@@ -272,7 +288,7 @@ static void L(ce_backward_short_rows)(const T *restrict grad_loss, const T *rest
 enum hb_status L(hb_cross_entropy_backward)(const T *restrict grad_loss,
                                             const T *restrict logits,
                                             const int64_t *restrict target,
-                                            const T *restrict weight, const T *restrict lse,
+                                            const T *restrict weight, const double *restrict lse,
                                             int64_t N, int64_t C, int64_t ignore_index,
                                             double label_smoothing, int reduction,
                                             T *restrict grad_logits) {
@@ -292,7 +308,7 @@ enum hb_status L(hb_cross_entropy_backward)(const T *restrict grad_loss,
         const int64_t i0 = b * rows_per_block;
         const int64_t i1 = N - i0 < rows_per_block ? N : i0 + rows_per_block;
         (C < CE_SHORT_ROW ? L(ce_backward_short_rows) : L(ce_backward_rows))(
-            grad_loss, logits, target, weight, lse, i0, i1, C, ignore_index, label_smoothing,
+            grad_loss, logits, target, weight, lse, lse + N, i0, i1, C, ignore_index, label_smoothing,
             reduction, shared, weight_total, grad_logits););
     return HB_OK;
 }
@@ -302,7 +318,7 @@ enum hb_status L(hb_nll_loss_forward)(const T *restrict logp, const int64_t *res
                                       int64_t ignore_index, int reduction, T *restrict loss) {
     if (!valid_call(target, N, C, ignore_index, 0.0, reduction))
         return HB_EINVAL;
-    L(nll_forward)(logp, NULL, target, weight, N, C, ignore_index, 0.0, reduction, loss);
+    L(nll_forward)(logp, NULL, NULL, target, weight, N, C, ignore_index, 0.0, reduction, loss);
     return HB_OK;
 }
 

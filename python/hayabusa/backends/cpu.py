@@ -149,7 +149,7 @@ linear_backward = _C.linear_backward
 UNARY_SAVES = _C.UNARY_SAVES
 
 
-# unary_forward(op, x, p1, p2) and unary_backward(op, grad_out, saved, p1, p2): new arrays
+# unary_forward(op, x, out, p1, p2) and unary_backward(op, grad_out, saved, out, p1, p2): out=None gives new arrays
 unary_forward = _C.unary_forward
 unary_backward = _C.unary_backward
 

@@ -16,7 +16,7 @@ class UnaryKernel(Function):
     op = None
 
     def forward(self, x, p1=0.0, p2=0.0):
-        y = self.be.unary_forward(self.op, x, p1, p2)
+        y = self.be.unary_forward(self.op, x, None, p1, p2)
         self.saved = y if self.saves_output else x
         if p1 or p2:
             self.params = (p1, p2)
@@ -24,7 +24,7 @@ class UnaryKernel(Function):
 
     def backward(self, grad):
         p1, p2 = getattr(self, "params", (0.0, 0.0))
-        return self.be.unary_backward(self.op, grad, self.saved, p1, p2)
+        return self.be.unary_backward(self.op, grad, self.saved, None, p1, p2)
 
 
 def _kernel_op(op, torch_name, saves):

@@ -1,4 +1,4 @@
-"""Reductions: sum, mean, var, std, prod, max, min, argmax, argmin."""
+"""Reductions: sum, mean, var, std, prod, max, min, argmax, argmin, logsumexp."""
 from __future__ import annotations
 
 import builtins
@@ -140,6 +140,37 @@ class MaxAll(Function):
     def backward(self, grad):
         mask = (self.x == self.out)
         return (mask * (grad / builtins.max(int(mask.sum()), 1))).astype(self.x.dtype, copy=False)
+
+
+class LogSumExp(Function):
+    """log(sum(exp(x))) over dims, shifted by the max as PyTorch: an infinite max
+    shifts by 0 instead, so a row of -inf gives -inf and a +inf gives +inf, where
+    inf - inf would give NaN; NaN stays NaN. The gradient is exp(x - result), with
+    PyTorch's NaN where both are infinite."""
+
+    saved_inputs = (0,)
+    saves_output = True
+
+    def forward(self, x, dims, keepdim):
+        be = self.be
+        self.x, self.dims, self.keepdim = x, dims, keepdim
+        kept = tuple(1 if d in dims else n for d, n in enumerate(x.shape))
+        with be.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if x.size:
+                m = be.amax(x, axis=dims, keepdims=True)
+                m = be.where(be.isinf(m), x.dtype.type(0), m)
+            else:  # an empty sum: log 0 = -inf
+                m = be.zeros(kept, x.dtype)
+            out = be.log(be.sum(be.exp(x - m), axis=dims, keepdims=True)) + m
+        self.out = out.astype(x.dtype, copy=False)
+        return self.out if keepdim else self.out.reshape(tuple(n for d, n in enumerate(x.shape) if d not in dims))
+
+    def backward(self, grad):
+        be = self.be
+        if not self.keepdim:
+            grad = grad.reshape(self.out.shape)
+        with be.errstate(invalid="ignore", over="ignore"):
+            return (grad * be.exp(self.x - self.out)).astype(self.x.dtype, copy=False)
 
 
 # ---------------------------------------------------------------- functions
@@ -459,6 +490,15 @@ def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
         tensor([0, 0, 0])
     """
     return _arg(x, dim, keepdim, True, "argmin")
+
+
+def logsumexp(x, dim, keepdim=False):
+    """torch.logsumexp: dim an int or a tuple of ints (() for all of them); integer
+    and bool input is computed in the default dtype."""
+    if not x.dtype.is_floating_point:
+        x = cast(x, _dtype.get_default_dtype())
+    dims = _dims(x, None if dim == () else dim)
+    return LogSumExp.apply(x, dims=dims, keepdim=keepdim)
 
 
 def all(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
