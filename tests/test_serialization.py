@@ -332,6 +332,57 @@ def test_a_killed_save_leaves_the_previous_checkpoint(tmp_path):
     assert len(os.listdir(tmp_path)) == 2     # the killed save's temporary file stays behind
 
 
+KILL_TRIALS = int(os.environ.get("HB_KILL_TRIALS", "20"))
+
+
+def test_saves_killed_at_random_points_never_lose_the_checkpoint(tmp_path):
+    """A child process saves checkpoints in a loop (each resumed from the one on disk) and is
+    SIGKILLed at a random moment, KILL_TRIALS times: every time, the file on disk loads and is one
+    whole checkpoint, never older than the last save the child finished. A long run is
+    HB_KILL_TRIALS=500 python -m pytest -q tests/test_serialization.py -k killed_at_random."""
+    path = tmp_path / "model.ckpt"
+    hb.save({"epoch": 0, "w": hb.zeros(1 << 18)}, path)
+    child = textwrap.dedent(f"""
+        import hayabusa as hb
+        path = {str(path)!r}
+        epoch = hb.load(path)["epoch"]
+        print("ready", flush=True)
+        while True:
+            epoch += 1
+            hb.save({{"epoch": epoch, "w": hb.full((1 << 18,), float(epoch)),
+                      "note": "x" * (epoch % 97)}}, path)
+            print(epoch, flush=True)
+    """)
+    rng = np.random.default_rng(0)
+    finished, killed_mid_save = 0, 0
+    for _ in range(KILL_TRIALS):
+        proc = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE, text=True)
+        try:
+            assert proc.stdout.readline().strip() == "ready"
+            try:
+                proc.wait(timeout=rng.uniform(0.0, 0.05))    # saving meanwhile
+            except subprocess.TimeoutExpired:
+                pass
+        finally:
+            proc.kill()
+            proc.wait()
+        lines = proc.stdout.read().split()
+        proc.stdout.close()
+        assert proc.returncode == -9, "the child died on its own"
+        finished = int(lines[-1]) if lines else finished
+        strays = [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]
+        killed_mid_save += len(strays)
+        for name in strays:          # what a killed save leaves: a temporary file, never the target
+            os.remove(tmp_path / name)
+        back = hb.load(path)
+        assert back["epoch"] >= finished
+        assert back["note"] == "x" * (back["epoch"] % 97)
+        np.testing.assert_array_equal(back["w"].numpy(), np.full(1 << 18, back["epoch"], np.float32))
+        finished = back["epoch"]
+    print(f"{KILL_TRIALS} kills, {killed_mid_save} inside a save, last checkpoint epoch {finished}")
+    assert killed_mid_save >= KILL_TRIALS // 4    # the kills did land inside saves
+
+
 def test_save_through_a_symlink_replaces_the_target(tmp_path):
     target = tmp_path / "real.ckpt"
     link = tmp_path / "link.ckpt"
