@@ -19,7 +19,6 @@ from cpython.object cimport PyTypeObject
 from cpython.ref cimport PyObject, Py_REFCNT
 from cpython.dict cimport PyDict_GetItem
 
-import traceback
 import warnings
 import weakref
 
@@ -214,6 +213,7 @@ cdef class FunctionBase:
                                      for i in range(n)])
         result = wrap(out, True, node)
         if _anomaly:
+            import traceback    # anomaly mode only: traceback costs 2-5 ms of import
             node._anomaly_trace = traceback.format_stack()[:-1]
         cdef list checks = []
         for i in node.saved_inputs:

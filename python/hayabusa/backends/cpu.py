@@ -4,6 +4,8 @@ Generic array math is numpy's (it is this backend's array library); what a
 network spends its time in (GEMM, activations, softmax, cross-entropy,
 reductions, optimizer updates) goes to our C kernels.
 """
+import os
+
 import numpy as np
 from numpy import (  # noqa: F401  (re-exported: the backend interface)
     abs, arange, argsort, asarray, ascontiguousarray, ceil, clip, concatenate,
@@ -184,15 +186,24 @@ adam_step = _C.adam_step
 
 # ---------------------------------------------------------------- random data
 class Generator:
-    """The CPU random generator behind manual_seed, rand, randn, randint, randperm."""
+    """The CPU random generator behind manual_seed, rand, randn, randint, randperm.
+
+    numpy's PCG64 is built on first use, not at seeding: importing numpy.random is a sixth of
+    hayabusa's import time, and the default generator is seeded at import."""
 
     def __init__(self, seed=None):
-        self.manual_seed(np.random.SeedSequence().entropy % (2 ** 63) if seed is None else seed)
+        self.manual_seed(int.from_bytes(os.urandom(8), "little") % (2 ** 63) if seed is None else seed)
 
     def manual_seed(self, seed):
         self._seed = int(seed)
-        self._rng = np.random.Generator(np.random.PCG64(self._seed))
+        self._numpy_generator = None
         return self
+
+    @property
+    def _rng(self):
+        if self._numpy_generator is None:
+            self._numpy_generator = np.random.Generator(np.random.PCG64(self._seed))
+        return self._numpy_generator
 
     def initial_seed(self):
         return self._seed

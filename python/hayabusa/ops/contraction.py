@@ -8,7 +8,7 @@ whose backward is again an einsum per operand.
 from __future__ import annotations
 
 import math
-import string
+
 from typing import TYPE_CHECKING, Any
 
 from .._tensor import Tensor
@@ -19,7 +19,7 @@ from .matrix import diagonal
 if TYPE_CHECKING:
     from typing import Sequence
 
-_LETTERS = string.ascii_uppercase + string.ascii_lowercase
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"    # einsum subscripts
 
 
 class Einsum(Function):
