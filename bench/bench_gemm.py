@@ -5,9 +5,11 @@ MLP's first Linear layer (batch 128, 784 -> 256: forward, grad_input,
 grad_weight) in float32. All three libraries run in one process on the same
 arrays, interleaved round by round, each writing into a preallocated output;
 the table gives median times, GFLOP/s and hayabusa's speed relative to the
-others (> 1: hayabusa is faster).
+others (> 1: hayabusa is faster). Each sample starts after --settle seconds of
+idle (no library's worker threads still spinning from the previous one's turn)
+and --warm seconds of untimed calls (see sample()).
 
-    python bench/bench_gemm.py [--threads N] [--rounds R] [--json FILE]
+    python bench/bench_gemm.py [--threads N] [--rounds R] [--settle S] [--warm S] [--json FILE]
 
 --threads 1 gives the single-thread figures (OpenMP, OpenBLAS and MKL are all
 limited before they load).
@@ -23,6 +25,10 @@ parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--threads", type=int, default=None, help="threads for all three (default: all cores)")
 parser.add_argument("--rounds", type=int, default=7, help="interleaved timing rounds per workload")
 parser.add_argument("--min-time", type=float, default=0.02, help="seconds per timed sample")
+parser.add_argument("--settle", type=float, default=0.1,
+                    help="seconds of idle before each timed sample (see SETTLE)")
+parser.add_argument("--warm", type=float, default=0.03,
+                    help="seconds of untimed calls after the idle, before each timed sample")
 parser.add_argument("--json", help="write the results to this JSON file")
 parser.add_argument("--only", nargs="*", help="substrings of the workloads to run")
 args = parser.parse_args()
@@ -59,7 +65,21 @@ def workloads(rng):
             yield "f32 mlp bwd  g.T@x 256x128x784", g.T, x
 
 
+# Each sample starts with --settle seconds of idle, then --warm seconds of untimed calls.
+# Idle: three thread pools (our OpenMP, OpenBLAS's, PyTorch's OpenMP) share two cores in this
+# process, and each keeps its threads spinning for a while after a call (libgomp: 300000
+# pauses; OpenBLAS: about 2^28 cycles, some 80 ms). Timed straight after another library, a
+# product found the other's threads still spinning on the core it needed: numpy's and
+# PyTorch's 128 x 128 took 0.75 ms instead of 40 us. Warm: on this virtual machine the first
+# milliseconds after an idle spell run slowly for any multi-threaded call (the idle vCPU must be
+# woken): a 20 ms sample of our 128 x 128 straight after the idle took 1.7 ms a product, a
+# 200 ms one 37 us. Together they time each library as a program using it alone sees it.
 def sample(fn, number):
+    time.sleep(args.settle)
+    warm_until = time.perf_counter() + args.warm
+    fn()
+    while time.perf_counter() < warm_until:
+        fn()
     t0 = time.perf_counter()
     for _ in range(number):
         fn()
@@ -88,7 +108,7 @@ def measure(a, b):
         assert err < tol, f"{label} disagrees with the float64 reference ({err:.2e})"
     numbers = {}
     for label, fn in impls.items():
-        numbers[label] = max(1, int(args.min_time / max(sample(fn, 1), 1e-9)))
+        numbers[label] = max(1, int(args.min_time / max(sample(fn, 3), 1e-9)))
     times = {label: [] for label in impls}
     for _ in range(args.rounds):
         for label, fn in impls.items():

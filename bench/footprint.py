@@ -1,9 +1,9 @@
 """Import time and peak memory of each engine, each measured in fresh processes.
 
-    python -m bench.footprint [--steps 100] [--repeats 5] [--json FILE]
+    python -m bench.footprint [--steps 100] [--repeats 11] [--json FILE]
 
-Import time: the best of several `python -X importtime -c "import ENGINE"`
-runs (the package's cumulative time as Python itself reports it). Peak
+Import time: the median and best wall-clock time of `import ENGINE` in several
+fresh processes (numpy's alone too: both engines import it). Peak
 memory: the resident-set high-water mark (ru_maxrss) of a process that
 imports the engine and trains the MNIST MLP (batch 128, 784 -> 256 -> 256 ->
 10, ReLU, Adam) on random data for --steps steps.
@@ -33,17 +33,23 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
+IMPORT = """
+import time
+t0 = time.perf_counter()
+import {engine}
+print(time.perf_counter() - t0)
+"""
+
+
 def import_ms(engine, repeats):
-    """Best of `repeats` cumulative import times of the engine's top-level package, in ms."""
-    best = float("inf")
-    for _ in range(repeats):
-        proc = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {engine}"],
-                              capture_output=True, text=True, check=True)
-        for line in proc.stderr.splitlines():
-            parts = [p.strip() for p in line.split("|")]
-            if len(parts) == 3 and parts[2] == engine:
-                best = min(best, int(parts[1]) / 1000)
-    return best
+    """(median, best) wall-clock time of `import ENGINE` in `repeats` fresh processes, in ms.
+    Timed inside the process around the import statement alone, so interpreter start-up is
+    left out; `python -X importtime` gives the per-module breakdown (its own bookkeeping
+    inflates the total by a fifth or so)."""
+    times = sorted(float(subprocess.run([sys.executable, "-c", IMPORT.format(engine=engine)],
+                                        capture_output=True, text=True, check=True).stdout) * 1e3
+                   for _ in range(repeats))
+    return times[len(times) // 2], times[0]
 
 
 def peak_rss_mb(engine, steps):
@@ -52,21 +58,26 @@ def peak_rss_mb(engine, steps):
     return int(proc.stdout.split()[-1]) / 1024
 
 
-def measure(engines=("torch", "hayabusa"), steps=100, repeats=5):
-    return {engine: {"import_ms": import_ms(engine, repeats),
-                     "peak_rss_mb": peak_rss_mb(engine, steps)} for engine in engines}
+def measure(engines=("torch", "hayabusa"), steps=100, repeats=11):
+    results = {}
+    for engine in ("numpy",) + tuple(engines):    # numpy alone: the floor under both engines
+        median, best = import_ms(engine, repeats)
+        results[engine] = {"import_ms": median, "import_best_ms": best,
+                           "peak_rss_mb": None if engine == "numpy" else peak_rss_mb(engine, steps)}
+    return results
 
 
 def report(results, steps):
-    print(f"{'engine':10s} {'import ms':>10s} {f'peak RSS MB ({steps} MNIST steps)':>32s}")
+    print(f"{'engine':10s} {'import ms (median)':>18s} {'(best)':>8s} {f'peak RSS MB ({steps} MNIST steps)':>32s}")
     for engine, r in results.items():
-        print(f"{engine:10s} {r['import_ms']:10.1f} {r['peak_rss_mb']:32.1f}")
+        rss = "-" if r["peak_rss_mb"] is None else f"{r['peak_rss_mb']:.1f}"
+        print(f"{engine:10s} {r['import_ms']:18.1f} {r['import_best_ms']:8.1f} {rss:>32s}")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=100)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=11)
     parser.add_argument("--json", help="write the results to this JSON file")
     args = parser.parse_args(argv)
     results = measure(steps=args.steps, repeats=args.repeats)

@@ -37,9 +37,12 @@ def gemm_table(r):
 
 
 def footprint_table(r):
-    rows = [f"| engine | `import` ms | peak RSS MB ({r['steps']} MNIST MLP steps) |", "|---|---:|---:|"]
+    rows = [f"| engine | `import` ms, median (best) | peak RSS MB ({r['steps']} MNIST MLP steps) |",
+            "|---|---:|---:|"]
     for engine, v in r["engines"].items():
-        rows.append(f"| {engine} | {v['import_ms']:.0f} | {v['peak_rss_mb']:.0f} |")
+        rss = "-" if v["peak_rss_mb"] is None else f"{v['peak_rss_mb']:.0f}"
+        label = "numpy alone" if engine == "numpy" else engine
+        rows.append(f"| {label} | {v['import_ms']:.0f} ({v['import_best_ms']:.0f}) | {rss} |")
     return rows
 
 

@@ -3,8 +3,9 @@
     python -m bench [--rounds 7] [--json results.json] [--png ratios.png] [--only NAME ...]
 
 Each workload is built once per engine from the same numpy data; then the two
-engines alternate, round by round, each timing a batch of iterations, and the
-median per-iteration time of each engine is reported with the ratio
+engines alternate, round by round, each timing a batch of iterations (after a
+short idle that lets the other engine's threads park), and the median
+per-iteration time of each engine is reported with the ratio
 PyTorch / hayabusa (above 1 means hayabusa is faster).
 """
 import argparse
@@ -221,14 +222,23 @@ WORKLOADS = {
 }
 
 
-def _time(fn, iters):
+def _time(fn, iters, settle=0.0, warm=0.0):
+    # settle: idle first, so that the other engine's OpenMP threads, still spinning after its
+    # turn, have parked and do not take the cores this one's threads need (two engines, two
+    # thread pools, two cores). warm: then untimed iterations, since on this virtual machine the
+    # first milliseconds after an idle spell run multi-threaded code slowly (bench_gemm.py's
+    # sample() has the figures). Each engine is timed as a program using it alone sees it.
+    time.sleep(settle)
+    warm_until = time.perf_counter() + warm
+    while time.perf_counter() < warm_until:
+        fn()
     start = time.perf_counter()
     for _ in range(iters):
         fn()
     return (time.perf_counter() - start) / iters
 
 
-def measure(build, engines, rounds, target_s=0.2):
+def measure(build, engines, rounds, target_s=0.2, settle=0.05, warm=0.03):
     steps = {name: build(mod) for name, mod in engines.items()}
     iters = {}
     for name, fn in steps.items():
@@ -238,7 +248,7 @@ def measure(build, engines, rounds, target_s=0.2):
     times = {name: [] for name in steps}
     for _ in range(rounds):
         for name, fn in steps.items():
-            times[name].append(_time(fn, iters[name]))
+            times[name].append(_time(fn, iters[name], settle, warm))
     return {name: statistics.median(t) for name, t in times.items()}
 
 
