@@ -57,7 +57,16 @@ static inline __attribute__((always_inline)) void NAME(micro_tile)(
 #pragma GCC unroll 4
         for (int v = 0; v < NV; v++)
             acc[r][v] = (V){0};
+    /* the C tile is read (or written) after the loop: start fetching it now */
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; r++)
+        if (r < mr) {
+            __builtin_prefetch(c + r * ldc, 1);
+            __builtin_prefetch(c + r * ldc + nr - 1, 1);
+        }
     for (int64_t p = 0; p < kc; p++) {
+        if (cs_a == MR)   /* packed A streams from L2: fetch a few steps ahead */
+            __builtin_prefetch(arow[0] + (p + 16) * MR);
         V bv[NV];
 #pragma GCC unroll 4
         for (int v = 0; v < NV; v++)
