@@ -314,7 +314,10 @@ def test_bmm_broadcast_and_alpha_beta(isa):
 @pytest.mark.parametrize("with_bias", [True, False])
 def test_linear_forward(isa, dtype, with_bias):
     rng = np.random.default_rng(13)
-    for m, n, k in [(1, 1, 1), (4, 3, 5), (32, 64, 64), (128, 256, 784 // 4), (7, 10, 0), (0, 5, 3)]:
+    # (400, 3, 2), (5, 15, 3), (3, 1, 2): narrow rows, whose bias is filled in by doubling
+    # copies (odd row counts leave a part-copy at the end); (9, 16, 4): the first wide row
+    for m, n, k in [(1, 1, 1), (4, 3, 5), (32, 64, 64), (128, 256, 784 // 4), (7, 10, 0), (0, 5, 3),
+                    (400, 3, 2), (5, 15, 3), (3, 1, 2), (9, 16, 4)]:
         x = rng.standard_normal((m, k)).astype(dtype)
         w = rng.standard_normal((n, k)).astype(dtype)
         bias = rng.standard_normal(n).astype(dtype) if with_bias else None
@@ -339,7 +342,10 @@ def test_linear_forward_noncontiguous(isa):
 @pytest.mark.parametrize("accumulate", [False, True])
 def test_linear_backward(isa, dtype, accumulate):
     rng = np.random.default_rng(15)
-    for m, n, k in [(1, 1, 1), (5, 3, 4), (128, 256, 100), (0, 4, 3), (4, 0, 3), (4, 3, 0)]:
+    # the bias gradient sums four rows at a time in blocks of 64 columns: row counts that
+    # leave 1-3 rows over and column counts past a block's edge
+    for m, n, k in [(1, 1, 1), (5, 3, 4), (128, 256, 100), (0, 4, 3), (4, 0, 3), (4, 3, 0),
+                    (400, 3, 2), (7, 65, 3), (3, 130, 2), (6, 64, 1)]:
         g = rng.standard_normal((m, n)).astype(dtype)
         x = rng.standard_normal((m, k)).astype(dtype)
         w = rng.standard_normal((n, k)).astype(dtype)

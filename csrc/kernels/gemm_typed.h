@@ -78,21 +78,60 @@ int NAME(hb_linear_forward)(int64_t m, int64_t n, int64_t k, const T *x, int64_t
         return HB_EINVAL;
     if (m == 0 || n == 0)
         return HB_OK;
-    /* Wide rows: the bias goes in first and the product is added onto it
-     * (beta = 1), one pass of the micro-kernel's stores and no second pass
-     * over Y. Narrow rows: a memcpy per row costs more than adding the bias
-     * to the finished product. */
-    int bias_first = bias && n >= 16;
-    if (bias_first)
-        for (int64_t i = 0; i < m; i++)
-            memcpy(y + i * ldy, bias, sizeof(T) * n);
-    int status = NAME(gemm_run)(0, 1, m, n, k, 1, x, ldx, w, ldw, bias_first ? 1 : 0, y, ldy,
-                                gemm_threads(m, n, k));
-    if (status == HB_OK && bias && !bias_first)
-        for (int64_t i = 0; i < m; i++)
-            for (int64_t j = 0; j < n; j++)
-                y[i * ldy + j] += bias[j];
-    return status;
+    /* The bias goes in first and the product is added onto it (beta = 1): one
+     * pass of the kernel's stores and no second pass over Y. Wide rows get a
+     * memcpy each; narrow rows of a contiguous Y (a handful of outputs, where a
+     * memcpy per row costs more than the row) are filled by doubling: the
+     * first row, then memcpy of everything filled so far onto what follows. A
+     * separate pass adding the bias after the product cost 0.4 us on 400 rows
+     * of 3 here, a third of the whole call. */
+    if (bias) {
+        if (n >= 16 || ldy != n) {
+            for (int64_t i = 0; i < m; i++)
+                memcpy(y + i * ldy, bias, sizeof(T) * n);
+        } else {
+            memcpy(y, bias, sizeof(T) * n);
+            for (int64_t filled = 1; filled < m;) {
+                int64_t rows = filled < m - filled ? filled : m - filled;
+                memcpy(y + filled * n, y, sizeof(T) * (size_t)(rows * n));
+                filled += rows;
+            }
+        }
+    }
+    return NAME(gemm_run)(0, 1, m, n, k, 1, x, ldx, w, ldw, bias ? 1 : 0, y, ldy,
+                          gemm_threads(m, n, k));
+}
+
+/* out (+)= the column sums of the m x n rows g (Linear's bias gradient). Four
+ * rows at a time into four sets of running sums: one set would make each
+ * column's adds a chain, each waiting for the last (1.1 us on 400 rows of 3). */
+#define HB_COLSUM_BLOCK 64
+static void NAME(column_sums)(int64_t m, int64_t n, const T *restrict g, T *restrict out,
+                              int accumulate) {
+    for (int64_t j0 = 0; j0 < n; j0 += HB_COLSUM_BLOCK) {
+        const int64_t w = n - j0 < HB_COLSUM_BLOCK ? n - j0 : HB_COLSUM_BLOCK;
+        T s0[HB_COLSUM_BLOCK], s1[HB_COLSUM_BLOCK], s2[HB_COLSUM_BLOCK], s3[HB_COLSUM_BLOCK];
+        for (int64_t j = 0; j < w; j++)
+            s0[j] = s1[j] = s2[j] = s3[j] = 0;
+        int64_t i = 0;
+        for (; i + 4 <= m; i += 4) {
+            const T *restrict r0 = g + i * n + j0;
+            const T *restrict r1 = r0 + n, *restrict r2 = r1 + n, *restrict r3 = r2 + n;
+            for (int64_t j = 0; j < w; j++) {
+                s0[j] += r0[j];
+                s1[j] += r1[j];
+                s2[j] += r2[j];
+                s3[j] += r3[j];
+            }
+        }
+        for (; i < m; i++)
+            for (int64_t j = 0; j < w; j++)
+                s0[j] += g[i * n + j0 + j];
+        for (int64_t j = 0; j < w; j++) {
+            const T total = (s0[j] + s1[j]) + (s2[j] + s3[j]);
+            out[j0 + j] = accumulate ? out[j0 + j] + total : total;
+        }
+    }
 }
 
 int NAME(hb_linear_backward)(int64_t m, int64_t n, int64_t k, const T *grad_y, const T *x,
@@ -112,15 +151,8 @@ int NAME(hb_linear_backward)(int64_t m, int64_t n, int64_t k, const T *grad_y, c
         if (s != HB_OK)
             return s;
     }
-    if (grad_b && n > 0) {
-        if (!accumulate)
-            memset(grad_b, 0, sizeof(T) * n);
-        for (int64_t i = 0; i < m; i++) {
-            const T *row = grad_y + i * n;
-            for (int64_t j = 0; j < n; j++)
-                grad_b[j] += row[j];
-        }
-    }
+    if (grad_b && n > 0)
+        NAME(column_sums)(m, n, grad_y, grad_b, accumulate);
     return HB_OK;
 }
 
