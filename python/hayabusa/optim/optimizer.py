@@ -142,13 +142,26 @@ class Optimizer:
     def _batches(self, group):
         """(params, grad arrays) of the group's parameters that have a gradient, one batch per
         dtype: a fused kernel call updates tensors of one dtype."""
-        batches = {}
+        params, grads = [], []
+        dtype = mixed = None
         for p in group["params"]:
             g = p._grad
             if g is not None:
-                params, grads = batches.setdefault(p._data.dtype, ([], []))
                 params.append(p)
                 grads.append(g._data)
+                d = p._data.dtype
+                if dtype is None:
+                    dtype = d
+                elif d != dtype:
+                    mixed = True
+        if not mixed:
+            # the usual case, one dtype: no dict of batches to build
+            return ((params, grads),) if params else ()
+        batches = {}
+        for p, g in zip(params, grads):
+            ps, gs = batches.setdefault(p._data.dtype, ([], []))
+            ps.append(p)
+            gs.append(g)
         return batches.values()
 
     @staticmethod

@@ -66,7 +66,7 @@ class SGD(Optimizer):
                                       differentiable=differentiable, fused=fused))
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = call_closure(closure)
+        loss = None if closure is None else call_closure(closure)
         for group in self.param_groups:
             for params, grads in self._batches(group):
                 self._update(group, params, grads)
@@ -76,7 +76,7 @@ class SGD(Optimizer):
         args = (group["lr"], group["momentum"], group["dampening"], group["nesterov"],
                 group["weight_decay"], group["maximize"])
         be = params[0]._backend
-        if group["momentum"] == 0:
+        if args[1] == 0:
             be.sgd_step([p._data for p in params], grads, None, *args, False)
         else:
             state = self.state

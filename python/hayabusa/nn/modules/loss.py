@@ -158,8 +158,10 @@ class CrossEntropyLoss(_WeightedLoss):
         self.label_smoothing = label_smoothing
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        return L.cross_entropy(input, target, weight=self.weight, ignore_index=self.ignore_index,
-                               reduction=self.reduction, label_smoothing=self.label_smoothing)
+        # positional, and the weight buffer read from its store rather than through
+        # Module.__getattr__: this call is in every classifier's step
+        return L.cross_entropy(input, target, self._buffers["weight"], None, self.ignore_index,
+                               None, self.reduction, self.label_smoothing)
 
 
 class NLLLoss(_WeightedLoss):
