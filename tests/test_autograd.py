@@ -226,6 +226,46 @@ def test_hooks_see_and_replace_gradients():
     np.testing.assert_allclose(x.grad.numpy(), np.full(3, 20.0))
 
 
+def test_a_leaf_used_twice_gets_one_summed_gradient_and_one_hook_call():
+    # the engine sums the gradients that meet at a leaf before accumulating, as PyTorch
+    x = leaf(3)
+    calls = []
+    x.register_hook(lambda g: calls.append(g.numpy().copy()))
+    (x * 2 + x * 3).sum().backward()
+    assert len(calls) == 1
+    np.testing.assert_allclose(calls[0], np.full(3, 5.0))
+    np.testing.assert_allclose(x.grad.numpy(), np.full(3, 5.0))
+
+
+def test_backward_from_a_hook_through_the_same_graph_raises_and_leaves_it_usable():
+    x = leaf(3)
+    y = x * 2
+    loss = (y * y).sum()
+
+    def reenter(g):
+        loss.backward(retain_graph=True)
+    handle = y.register_hook(reenter)
+    with pytest.raises(RuntimeError, match="another backward is running through"):
+        loss.backward(retain_graph=True)
+    handle.remove()
+    loss.backward()   # the failed run released the nodes it held
+    np.testing.assert_allclose(x.grad.numpy(), 8 * x.detach().numpy())
+
+
+def test_backward_from_a_hook_through_another_graph_works():
+    x, w = leaf(3), leaf(3)
+    inner = []
+
+    def other(g):
+        (w * 3).sum().backward()
+        inner.append(w.grad.numpy().copy())
+    y = x * 2
+    y.register_hook(other)
+    y.sum().backward()
+    np.testing.assert_allclose(inner[0], np.full(3, 3.0))
+    np.testing.assert_allclose(x.grad.numpy(), np.full(3, 2.0))
+
+
 def test_graph_is_freed_after_backward():
     x = leaf(3)
     y = (x * 2).exp()
