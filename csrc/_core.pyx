@@ -17,7 +17,8 @@ What the Python side sees: ``TensorBase`` (hayabusa.Tensor's fields),
 cimport cython
 cimport numpy as cnp
 from cpython.object cimport PyTypeObject
-from cpython.ref cimport PyObject, Py_REFCNT
+from cpython.ref cimport PyObject, Py_INCREF, Py_REFCNT
+from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
 from cpython.dict cimport PyDict_GetItem
 
 cnp.import_array()
@@ -197,30 +198,42 @@ cdef class FunctionBase:
         """Run forward on the inputs' arrays; record the node if any input requires grad."""
         cdef FunctionBase node = (<PyTypeObject *>cls).tp_new(cls, <PyObject *>_NO_ARGS, NULL)
         cdef Py_ssize_t n = len(inputs), i
-        cdef list arrays = [None] * n
-        cdef list needs = [False] * n
+        # tuples filled in place: forward's argument tuple needs no list -> tuple copy
+        cdef tuple arrays = PyTuple_New(n)
+        cdef tuple needs = PyTuple_New(n)
         cdef bint any_needs = False
         cdef TensorBase t
+        cdef object item, need
         be = None
         for i in range(n):
             x = inputs[i]
+            need = False
             if isinstance(x, TensorBase):
                 t = <TensorBase>x
                 if be is None:
                     be = x._backend
-                arrays[i] = t._data
+                item = t._data
                 if t._requires_grad:
-                    needs[i] = True
+                    need = True
                     any_needs = True
             else:
-                arrays[i] = x
+                item = x
+            Py_INCREF(item)
+            PyTuple_SET_ITEM(arrays, i, item)
+            Py_INCREF(need)
+            PyTuple_SET_ITEM(needs, i, need)
         node.be = be
-        node.needs_input_grad = tuple(needs)
-        out = node.forward(*arrays, **params)
+        node.needs_input_grad = needs
+        forward = node.forward
+        out = forward(*arrays, **params) if params else forward(*arrays)
         if hb_grad_disabled or not any_needs:
             return wrap(out)
-        node.next_functions = tuple([edge(<TensorBase>inputs[i]) if needs[i] else None
-                                     for i in range(n)])
+        cdef tuple nexts = PyTuple_New(n)
+        for i in range(n):
+            item = edge(<TensorBase>inputs[i]) if needs[i] is True else None
+            Py_INCREF(item)
+            PyTuple_SET_ITEM(nexts, i, item)
+        node.next_functions = nexts
         result = wrap(out, True, node)
         if _anomaly:
             import traceback    # anomaly mode only: traceback costs 2-5 ms of import
@@ -493,3 +506,50 @@ def run_backward(roots, root_grads, bint retain_graph=False, dict capture=None):
             grad = None
     finally:
         _release_claims(nodes)
+
+
+# ------------------------------------------------------- optimizer bookkeeping
+def params_with_grads(params):
+    """([params with a gradient], [their gradients' arrays], whether they mix dtypes):
+    what an optimizer's step gathers before its one fused kernel call."""
+    cdef list ps = [], gs = []
+    cdef TensorBase p
+    cdef bint mixed = False
+    dtype = None
+    for x in params:
+        p = <TensorBase?>x
+        if p._grad is None:
+            continue
+        ps.append(p)
+        gs.append((<TensorBase>p._grad)._data)
+        d = p._data.dtype
+        if dtype is None:
+            dtype = d
+        elif d is not dtype and d != dtype:
+            mixed = True
+    return ps, gs, mixed
+
+
+def arrays_of(list tensors):
+    """[t._data for t in tensors]."""
+    cdef list out = []
+    for t in tensors:
+        out.append((<TensorBase?>t)._data)
+    return out
+
+
+def bump_versions(list tensors):
+    """Marks each tensor as changed in place (an optimizer wrote into its array), so that a
+    graph that saved it raises at backward instead of using the new values."""
+    for t in tensors:
+        (<list>(<TensorBase?>t)._version)[0] += 1
+
+
+# ------------------------------------------------------------- module call
+def module_call(self, *args, **kwargs):
+    """nn.Module.__call__: forward, through the module's hooks when it has any. In
+    Cython: every layer of every model goes through it on each step."""
+    if self._forward_pre_hooks or self._forward_hooks:
+        return self._call_with_hooks(args, kwargs)
+    forward = self.forward
+    return forward(*args, **kwargs) if kwargs else forward(*args)

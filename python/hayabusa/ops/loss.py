@@ -36,7 +36,11 @@ def legacy_reduction(size_average, reduce, reduction, stacklevel=3):
 
 
 class CrossEntropy(Function):
-    """log_softmax + NLL in one pass; backward needs the logits and per-row log-sum-exp only."""
+    """log_softmax + NLL in one pass; backward needs the logits and per-row log-sum-exp only.
+
+    Called with its options positionally (apply passes keyword options through a dict,
+    which costs more than the rest of the call's bookkeeping): six inputs, six gradients.
+    """
 
     torch_name = "NllLossBackward0"
 
@@ -52,7 +56,7 @@ class CrossEntropy(Function):
         logits, target, weight, ignore_index, smoothing, reduction = self.args
         g = self.be.cross_entropy_backward(grad, logits, target, weight, self.lse, ignore_index,
                                            smoothing, reduction)
-        return g, None, None
+        return g, None, None, None, None, None
 
 
 class NllLoss(Function):
@@ -171,8 +175,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
             and xd.dtype.char in "fd" and reduction in _REDUCTIONS
             and 0.0 <= label_smoothing <= 1.0):
         # (N, C) float scores and (N,) class indices: the kernel's binding checks the rest
-        return CrossEntropy.apply(input, target, None, ignore_index=int(ignore_index),
-                                  label_smoothing=float(label_smoothing), reduction=reduction)
+        return CrossEntropy.apply(input, target, None, int(ignore_index), float(label_smoothing),
+                                  reduction)
     reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if input.shape == target.shape and input.ndim:
@@ -185,9 +189,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     _check_float_scores(rows)
     _check_not_differentiable("nll_loss_forward", weight=weight)
     weight = _check_weight(weight, rows, rows.shape[1])
-    loss = CrossEntropy.apply(rows, flat_target, weight, ignore_index=int(ignore_index),
-                              label_smoothing=max(float(label_smoothing), 0.0),
-                              reduction=reduction)
+    loss = CrossEntropy.apply(rows, flat_target, weight, int(ignore_index),
+                              max(float(label_smoothing), 0.0), reduction)
     if reduction == "none" and loss.shape != none_shape:
         loss = S.reshape(loss, none_shape)
     return loss

@@ -6,6 +6,7 @@ import warnings
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from .._core import bump_versions as _bump_versions, params_with_grads as _params_with_grads
 from .._tensor import Tensor
 
 if TYPE_CHECKING:
@@ -142,18 +143,7 @@ class Optimizer:
     def _batches(self, group):
         """(params, grad arrays) of the group's parameters that have a gradient, one batch per
         dtype: a fused kernel call updates tensors of one dtype."""
-        params, grads = [], []
-        dtype = mixed = None
-        for p in group["params"]:
-            g = p._grad
-            if g is not None:
-                params.append(p)
-                grads.append(g._data)
-                d = p._data.dtype
-                if dtype is None:
-                    dtype = d
-                elif d != dtype:
-                    mixed = True
+        params, grads, mixed = _params_with_grads(group["params"])
         if not mixed:
             # the usual case, one dtype: no dict of batches to build
             return ((params, grads),) if params else ()
@@ -164,11 +154,8 @@ class Optimizer:
             gs.append(g)
         return batches.values()
 
-    @staticmethod
-    def _bump_versions(params):
-        # the update wrote into the parameters' arrays: graphs that saved them must see it
-        for p in params:
-            p._version[0] += 1
+    # the update wrote into the parameters' arrays: graphs that saved them must see it
+    _bump_versions = staticmethod(_bump_versions)
 
     def state_dict(self) -> dict[str, Any]:
         """The optimizer's state: ``{'state': {index: {...}}, 'param_groups': [...]}``.

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .._core import arrays_of as _arrays_of
 from .._factories import zeros_like
 from ._step import call_closure, check_not_differentiable
 from .optimizer import Optimizer, required
@@ -77,7 +78,7 @@ class SGD(Optimizer):
                 group["weight_decay"], group["maximize"])
         be = params[0]._backend
         if args[1] == 0:
-            be.sgd_step([p._data for p in params], grads, None, *args, False)
+            be.sgd_step(_arrays_of(params), grads, None, *args, False)
         else:
             state = self.state
             bufs = [state[p].get("momentum_buffer") for p in params]

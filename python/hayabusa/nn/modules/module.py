@@ -5,6 +5,7 @@ import warnings
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
+from ..._core import module_call as _module_call
 from ..._tensor import Tensor
 from ...utils.hooks import RemovableHandle
 from ..parameter import Parameter
@@ -108,10 +109,9 @@ class Module:
         raise NotImplementedError(
             f'Module [{type(self).__name__}] is missing the required "forward" function')
 
-    def __call__(self, *args, **kwargs):
-        if not (self._forward_pre_hooks or self._forward_hooks):
-            return self.forward(*args, **kwargs)
-        return self._call_with_hooks(args, kwargs)
+    # forward, or _call_with_hooks when the module has hooks: compiled (hayabusa._core), since
+    # every layer of every model goes through it on each step
+    __call__ = _module_call
 
     def _call_with_hooks(self, args, kwargs):
         for hook_id, hook in list(self._forward_pre_hooks.items()):
