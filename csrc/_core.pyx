@@ -553,3 +553,23 @@ def module_call(self, *args, **kwargs):
         return self._call_with_hooks(args, kwargs)
     forward = self.forward
     return forward(*args, **kwargs) if kwargs else forward(*args)
+
+
+def backward_scalar(TensorBase t, bint retain_graph):
+    """loss.backward() for a float32/float64 numpy scalar requiring grad: the graph run
+    from t with a seed of 1. Returns False, having done nothing, for anything else (the
+    caller takes the general path, with its checks and messages)."""
+    if not t._requires_grad or not cnp.PyArray_CheckExact(t._data):
+        return False
+    cdef cnp.ndarray d = <cnp.ndarray>t._data
+    cdef int typenum = cnp.PyArray_TYPE(d)
+    if cnp.PyArray_SIZE(d) != 1 or not cnp.PyArray_ISNOTSWAPPED(d) or \
+            (typenum != cnp.NPY_FLOAT and typenum != cnp.NPY_DOUBLE):
+        return False
+    cdef cnp.ndarray seed = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(d), cnp.PyArray_DIMS(d), typenum, 0)
+    if typenum == cnp.NPY_FLOAT:
+        (<float *>cnp.PyArray_DATA(seed))[0] = 1
+    else:
+        (<double *>cnp.PyArray_DATA(seed))[0] = 1
+    run_backward((t,), (seed,), retain_graph)
+    return True

@@ -15,8 +15,8 @@ import numpy as np
 
 from . import _dtype
 from ._device import CPU, as_device
-from ._core import (TensorBase, edge as _edge, is_grad_enabled as _grad_enabled, register_tensor_class,
-                    run_backward as _run_backward, wrap as _wrap)
+from ._core import (TensorBase, backward_scalar as _backward_scalar, edge as _edge,
+                    is_grad_enabled as _grad_enabled, register_tensor_class, wrap as _wrap)
 from ._grad_mode import no_grad as _no_grad
 from .backends import cpu as _cpu_backend
 
@@ -381,12 +381,9 @@ class Tensor(TensorBase):
             >>> x.grad
             tensor([2., 4.])
         """
-        d = self._data
-        if (gradient is None and not create_graph and inputs is None and self._requires_grad
-                and d.size == 1 and d.dtype.kind == "f"):
-            # loss.backward(): one float scalar, seeded with 1 (autograd.backward's fast path,
-            # one call shorter)
-            _run_backward((self,), (self._backend.ones(d.shape, d.dtype),), bool(retain_graph))
+        # loss.backward() on a float32/float64 scalar goes straight to the engine (compiled)
+        if (gradient is None and not create_graph and inputs is None
+                and _backward_scalar(self, bool(retain_graph))):
             return
         _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 

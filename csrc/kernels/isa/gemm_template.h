@@ -303,6 +303,10 @@ static void NAME(gemm_tiny)(int64_t m, int64_t n, int64_t k, T alpha, const T *a
 /* Below this m * n * k the packing costs more than it saves; the direct path
  * does not block k, so it also needs k small enough for L1/L2. */
 #define HB_GEMM_DIRECT_MAX (80 * 80 * 80)
+/* Scratch up to this size comes from the stack (see hb_gemm_driver). */
+#ifndef HB_GEMM_STACK_BYTES
+#define HB_GEMM_STACK_BYTES 16384
+#endif
 #define HB_GEMM_DIRECT_MAX_K 2048
 
 /* m, n, k > 0 and leading dimensions valid: checked by the caller (gemm.c). */
@@ -352,8 +356,11 @@ int HB_ISA_FN(NAME(hb_gemm_driver))(int trans_a, int trans_b, int64_t m, int64_t
     int copy_b = cs_b != 1;
     size_t elems = (size_t)(k * NR) + (copy_b ? (size_t)(n * k) : 0) +
                    (transposed ? (size_t)(m * n) : 0);
-    void *mem = NULL;
-    if (posix_memalign(&mem, 64, sizeof(T) * elems) != 0)
+    /* Small products take their scratch from the stack: malloc and free of a few KB
+     * cost as much as the product itself at these sizes (glibc consolidates its bins). */
+    T stack_mem[HB_GEMM_STACK_BYTES / sizeof(T)] __attribute__((aligned(64)));
+    void *mem = stack_mem;
+    if (sizeof(T) * elems > sizeof(stack_mem) && posix_memalign(&mem, 64, sizeof(T) * elems) != 0)
         return HB_ENOMEM;
     T *pad = mem, *next = pad + k * NR;
     if (copy_b) {
@@ -370,7 +377,8 @@ int HB_ISA_FN(NAME(hb_gemm_driver))(int trans_a, int trans_b, int64_t m, int64_t
     } else {
         NAME(gemm_direct)(m, n, k, alpha, a, rs_a, cs_a, b, rs_b, beta, c, ldc, pad);
     }
-    free(mem);
+    if (mem != stack_mem)
+        free(mem);
     return HB_OK;
 }
 
