@@ -179,16 +179,18 @@ def test_large_inputs_cross_openmp_threshold(dtype):
         np.testing.assert_allclose(grad, tx.grad.numpy(), **tol)
 
 
-def test_all_rows_ignored():
-    x, t = case(3, 4, np.float64, ignored=3)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_all_rows_ignored(dtype):
+    # 'mean' then scales the rows by 1/0: the ignored rows' gradient must still be 0 * softmax
+    x, t = case(3, 4, dtype, ignored=3)
     for eps in (0.0, 0.3):
         assert np.isnan(ce_forward(x, t, None, -100, eps, "mean")[0])  # 0 / 0, like torch
         assert ce_forward(x, t, None, -100, eps, "sum")[0] == 0.0
         np.testing.assert_array_equal(ce_forward(x, t, None, -100, eps, "none")[0], np.zeros(3))
         _, lse = ce_forward(x, t, None, -100, eps, "mean")
-        np.testing.assert_array_equal(ce_backward(np.array(1.0), x, t, lse, None, -100, eps, "mean"), np.zeros((3, 4)))
+        np.testing.assert_array_equal(ce_backward(np.array(1.0, dtype), x, t, lse, None, -100, eps, "mean"), np.zeros((3, 4)))
     assert np.isnan(nll_forward(x, t, None, -100, "mean"))
-    np.testing.assert_array_equal(nll_backward(np.array(1.0), x.shape, np.float64, t), np.zeros((3, 4)))
+    np.testing.assert_array_equal(nll_backward(np.array(1.0, dtype), x.shape, dtype, t), np.zeros((3, 4)))
 
 
 def test_empty_batch():

@@ -108,6 +108,32 @@ int NAME(hb_linear_forward)(int64_t m, int64_t n, int64_t k, const T *x, int64_t
 #define HB_COLSUM_BLOCK 64
 static void NAME(column_sums)(int64_t m, int64_t n, const T *restrict g, T *restrict out,
                               int accumulate) {
+    if (n <= 16 && m >= 16) {
+        /* Narrow rows: 16 rows of n are L = 16 n contiguous values whose entry q
+         * belongs to column q % n, so the blocks of 16 rows are summed as flat
+         * vectors of L (long, contiguous, vectorized adds), and only the L sums
+         * are then folded into the n columns. */
+        const int64_t L = 16 * n, blocks = m / 16;
+        T acc[16 * 16], total[16];
+        for (int64_t q = 0; q < L; q++)
+            acc[q] = 0;
+        for (int64_t b = 0; b < blocks; b++) {
+            const T *restrict src = g + b * L;
+            for (int64_t q = 0; q < L; q++)
+                acc[q] += src[q];
+        }
+        for (int64_t j = 0; j < n; j++)
+            total[j] = 0;
+        for (int64_t r = 0; r < 16; r++)
+            for (int64_t j = 0; j < n; j++)
+                total[j] += acc[r * n + j];
+        for (int64_t i = blocks * 16; i < m; i++)
+            for (int64_t j = 0; j < n; j++)
+                total[j] += g[i * n + j];
+        for (int64_t j = 0; j < n; j++)
+            out[j] = accumulate ? out[j] + total[j] : total[j];
+        return;
+    }
     for (int64_t j0 = 0; j0 < n; j0 += HB_COLSUM_BLOCK) {
         const int64_t w = n - j0 < HB_COLSUM_BLOCK ? n - j0 : HB_COLSUM_BLOCK;
         T s0[HB_COLSUM_BLOCK], s1[HB_COLSUM_BLOCK], s2[HB_COLSUM_BLOCK], s3[HB_COLSUM_BLOCK];

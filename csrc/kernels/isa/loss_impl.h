@@ -67,7 +67,19 @@ static void L(nll_forward)(const T *restrict x, const double *restrict row_max,
     /* 'mean' divides the NLL and smoothing sums separately, as PyTorch does: with
      * a zero divisor that gives NaN (0/0 + x/0), where one combined sum gives inf. */
     double total_nll = 0.0, total_smooth = 0.0;
-    if (reduction == HB_REDUCTION_NONE || N * C >= HB_OMP_MIN_ELEMENTS) {
+    if (reduction != HB_REDUCTION_NONE && eps == 0.0 && !weight && row_max && C > 0 &&
+        N * C < HB_OMP_MIN_ELEMENTS) {
+        /* The usual cross-entropy: no weights, no smoothing, one thread. Each row's
+         * term picks one logit, so the loop over rows vectorizes (a gather), an
+         * ignored row reading its first logit and contributing 0. */
+#pragma omp simd reduction(+ : total_nll)
+        for (int64_t i = 0; i < N; i++) {
+            const int64_t t = target[i];
+            const int keep = t != ignore_index;
+            const double v = ((double)x[i * C + (keep ? t : 0)] - row_max[i]) - log_sum[i];
+            total_nll += keep ? -v : 0.0;
+        }
+    } else if (reduction == HB_REDUCTION_NONE || N * C >= HB_OMP_MIN_ELEMENTS) {
         HB_OMP_FOR(N * C >= HB_OMP_MIN_ELEMENTS,
                    "omp parallel for reduction(+ : total_nll, total_smooth)", i, N,
             double nll, smooth;
@@ -130,27 +142,42 @@ static void L(row_logsumexp)(const T *restrict row, int64_t C, double *restrict 
     *log_sum = log(s);
 }
 
-/* Rows of fewer than CE_SHORT_ROW classes: per-row vector loops would be all
- * set-up, so the loop over rows is the vectorized one instead, the few
- * classes of each row unrolled (C is a constant in each instantiation below).
- * Same NaN rules as row_logsumexp. */
+/* Rows of fewer than CE_SHORT_ROW classes (C is a constant in each
+ * instantiation below, so the loops over a row's classes unroll): per-row
+ * vector loops would be all set-up, and vectorizing over rows needs strided
+ * gathers. So the block goes through flat passes instead: each row's max and
+ * the row less it into a scratch block (short scalar loops), the exp of the
+ * whole block as one contiguous vectorized loop, each row's sum, and the log
+ * of all the sums as another. Same NaN rules as row_logsumexp: a NaN the max
+ * skips still reaches the sum through exp(NaN - m). */
 static inline __attribute__((always_inline)) void L(short_rows_logsumexp_c)(
     const T *restrict x, int64_t rows, const int64_t C, double *restrict row_max,
     double *restrict log_sum) {
-#pragma omp simd
+    T shifted[CE_BLOCK], sums[CE_BLOCK];
     for (int64_t r = 0; r < rows; r++) {
         const T *restrict row = x + r * C;
         T m = -INFINITY;
 #pragma GCC unroll 16
         for (int64_t c = 0; c < C; c++)
             m = row[c] > m ? row[c] : m;
+#pragma GCC unroll 16
+        for (int64_t c = 0; c < C; c++)
+            shifted[r * C + c] = row[c] - m;
+        row_max[r] = (double)m;
+    }
+#pragma omp simd
+    for (int64_t j = 0; j < rows * C; j++)
+        shifted[j] = EXP(shifted[j]);
+    for (int64_t r = 0; r < rows; r++) {
         T s = 0;
 #pragma GCC unroll 16
         for (int64_t c = 0; c < C; c++)
-            s += EXP(row[c] - m);
-        row_max[r] = (double)m;
-        log_sum[r] = (double)LOG(s);
+            s += shifted[r * C + c];
+        sums[r] = s;
     }
+#pragma omp simd
+    for (int64_t r = 0; r < rows; r++)
+        log_sum[r] = (double)LOG(sums[r]);
 }
 
 static void L(short_rows_logsumexp)(const T *restrict x, int64_t rows, int64_t C,
@@ -269,6 +296,31 @@ static inline __attribute__((always_inline)) void L(ce_backward_short_rows_c)(
 #pragma omp simd
     for (int64_t j = 0; j < (i1 - i0) * C; j++)
         block[j] = EXP(block[j]);
+    if (eps == 0.0 && !weight && reduction != HB_REDUCTION_NONE && isfinite((T)shared)) {
+        /* The usual call: one scale for every row, so the block is scaled as one
+         * flat vector and each row then only has its target entry corrected (the
+         * same products as below, without a branchy pass over every row). An
+         * ignored row is scaled too, then zeroed: with a finite scale and a
+         * softmax in [0, 1] (or NaN) that is the 0 * softmax below. An infinite
+         * scale (every row ignored: 1/0) takes the general path, which never
+         * scales ignored rows. */
+        const T scale = (T)shared;
+#pragma omp simd
+        for (int64_t j = 0; j < (i1 - i0) * C; j++)
+            block[j] *= scale;
+        for (int64_t i = i0; i < i1; i++) {
+            const int64_t t = target[i];
+            T *restrict g = grad_logits + i * C;
+            if (t == ignore_index) {  /* 0 * softmax: NaN where it is NaN, as PyTorch */
+#pragma GCC unroll 16
+                for (int64_t c = 0; c < C; c++)
+                    g[c] *= (T)0;
+            } else {
+                g[t] -= scale;
+            }
+        }
+        return;
+    }
     const T keep = (T)(1.0 - eps), smooth_p = (T)(eps / (double)C * weight_total);
     const T smooth_w = (T)(eps / (double)C);
     for (int64_t i = i0; i < i1; i++) {
