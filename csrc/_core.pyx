@@ -16,7 +16,7 @@ What the Python side sees: ``TensorBase`` (hayabusa.Tensor's fields),
 """
 cimport cython
 cimport numpy as cnp
-from cpython.object cimport PyTypeObject
+from cpython.object cimport PyTypeObject, Py_TYPE
 from cpython.ref cimport PyObject, Py_INCREF, Py_REFCNT
 from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
 from cpython.dict cimport PyDict_GetItem
@@ -184,6 +184,11 @@ cdef class FunctionBase:
     cdef public bint _released
     cdef public object _retained
     cdef public object _hooks   # an OrderedDict: hook id -> hook(grad), as Tensor.register_hook adds them
+    # What forward keeps for backward, for nodes that keep it here rather than in
+    # attributes of their own: a node class with __slots__ = () then has no
+    # instance dict to make and free on every call (the hottest ops do this).
+    cdef public object saved
+    cdef public object _anomaly_trace
     # The engine's bookkeeping while a backward runs through this node: which run
     # holds it (0: none), how many gradients it still waits for, and the sum of
     # those that arrived. Fields rather than dicts keyed by node: the dicts' hashing
@@ -275,9 +280,11 @@ cdef class FunctionBase:
         self.release()
 
     cdef inline void release(self):
-        # the saved arrays live in the instance dict (a Python subclass's attributes)
-        cdef dict d = <dict>(<object>self).__dict__
-        d.clear()
+        # the saved arrays live in `saved` or in the instance dict (a Python
+        # subclass's attributes), which a class with __slots__ = () does not have
+        self.saved = None
+        if Py_TYPE(self).tp_dictoffset != 0:
+            (<dict>(<object>self).__dict__).clear()
         self._released = True
 
 

@@ -14,6 +14,9 @@ class UnaryKernel(Function):
     attributes, so a call sets nothing on the node but the saved array and the parameters."""
 
     op = None
+    # the saved array goes in the node's `saved` field and the parameters in this slot: no
+    # instance dict per call
+    __slots__ = ("params",)
 
     def forward(self, x, p1=0.0, p2=0.0):
         y = self.be.unary_forward(self.op, x, None, p1, p2)
@@ -29,7 +32,7 @@ class UnaryKernel(Function):
 
 def _kernel_op(op, torch_name, saves):
     return type(torch_name, (UnaryKernel,), {
-        "op": op, "torch_name": torch_name, "saves_output": saves == "output",
+        "__slots__": (), "op": op, "torch_name": torch_name, "saves_output": saves == "output",
         "saved_inputs": () if saves == "output" else (0,)})
 
 

@@ -133,7 +133,7 @@ def _unary(name, forward, backward, saves="input"):
         return self.be.multiply(grad, backward(self.be, self.saved))
 
     return type(name, (Function,), {
-        "forward": fwd, "backward": bwd,
+        "__slots__": (), "forward": fwd, "backward": bwd,
         "saved_inputs": (0,) if saves == "input" else (),
         "saves_output": saves == "output"})
 

@@ -58,17 +58,19 @@ class Bmm(Function):
 class Linear(Function):
     """y = x W^T + b: one GEMM-with-bias forward, one call for all three gradients backward."""
 
+    __slots__ = ()
     torch_name = "AddmmBackward0"
 
     saved_inputs = (0, 1)
 
     def forward(self, x, weight, bias):
-        self.x, self.weight = x, weight
+        self.saved = (x, weight)
         return self.be.linear_forward(x, weight, bias)
 
     def backward(self, grad):
+        x, weight = self.saved
         need_x, need_w, need_b = self.needs_input_grad
-        return self.be.linear_backward(grad, self.x, self.weight, need_x, need_w, need_b)
+        return self.be.linear_backward(grad, x, weight, need_x, need_w, need_b)
 
 
 def _mm_shapes_error(a_shape, b_shape):

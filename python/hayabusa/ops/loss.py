@@ -42,19 +42,20 @@ class CrossEntropy(Function):
     which costs more than the rest of the call's bookkeeping): six inputs, six gradients.
     """
 
+    __slots__ = ()
     torch_name = "NllLossBackward0"
 
     saved_inputs = (0,)
 
     def forward(self, logits, target, weight, ignore_index, label_smoothing, reduction):
-        self.args = (logits, target, weight, ignore_index, label_smoothing, reduction)
-        loss, self.lse = self.be.cross_entropy_forward(logits, target, weight, ignore_index,
-                                                       label_smoothing, reduction)
+        loss, lse = self.be.cross_entropy_forward(logits, target, weight, ignore_index,
+                                                  label_smoothing, reduction)
+        self.saved = (logits, target, weight, ignore_index, label_smoothing, reduction, lse)
         return loss
 
     def backward(self, grad):
-        logits, target, weight, ignore_index, smoothing, reduction = self.args
-        g = self.be.cross_entropy_backward(grad, logits, target, weight, self.lse, ignore_index,
+        logits, target, weight, ignore_index, smoothing, reduction, lse = self.saved
+        g = self.be.cross_entropy_backward(grad, logits, target, weight, lse, ignore_index,
                                            smoothing, reduction)
         return g, None, None, None, None, None
 
@@ -242,7 +243,7 @@ class CrossEntropyProbs(Function):
     # backward reads the target and weight arrays as they were
     saved_inputs = (1, 2)
     # a slot, not __dict__: the name outlives what backward releases
-    __slots__ = ("_torch_name",)
+    __slots__ = ("_torch_name", "__dict__")
 
     def forward(self, x, target, weight, class_dim, smoothing, reduction):
         be = self.be
@@ -331,7 +332,7 @@ class PointwiseLoss(Function):
     saved_inputs = (0, 1)
     torch_names = None
     # a slot, not __dict__: the name outlives what backward releases
-    __slots__ = ("_torch_name",)
+    __slots__ = ("_torch_name", "__dict__")
 
     def forward(self, x, y, reduction, **params):
         names = self.torch_names
