@@ -300,6 +300,55 @@ static void NAME(gemm_tiny)(int64_t m, int64_t n, int64_t k, T alpha, const T *a
         }
 }
 
+/* Products with at most 4 columns and a depth of at most 4 (a tutorial's
+ * Linear(2, 3) and its input gradient): any vector tile would be mostly
+ * padding, and the transposed product below costs two copies. Each row is
+ * computed straight from A's row and a copy of op(B) (at most 16 values), with
+ * n and k constants in each instantiation so that the loops unroll into
+ * registers. Same order of operations as gemm_tiny for these depths. */
+#define HB_GEMM_NARROW 4
+static inline __attribute__((always_inline)) void NAME(gemm_narrow_nk)(
+    int64_t m, const int64_t n, const int64_t k, T alpha, const T *a, int64_t rs_a, int64_t cs_a,
+    const T *restrict bt, T beta, T *c, int64_t ldc) {
+    for (int64_t i = 0; i < m; i++) {
+        const T *ap = a + i * rs_a;
+        T *cp = c + i * ldc;
+        T av[HB_GEMM_NARROW];
+#pragma GCC unroll 4
+        for (int64_t p = 0; p < k; p++)
+            av[p] = ap[p * cs_a];
+#pragma GCC unroll 4
+        for (int64_t j = 0; j < n; j++) {
+            T s = 0;
+#pragma GCC unroll 4
+            for (int64_t p = 0; p < k; p++)
+                s += av[p] * bt[j * HB_GEMM_NARROW + p];
+            const T x = alpha * s;
+            cp[j] = beta != 0 ? x + beta * cp[j] : x;
+        }
+    }
+}
+
+static void NAME(gemm_narrow)(int64_t m, int64_t n, int64_t k, T alpha, const T *a, int64_t rs_a,
+                              int64_t cs_a, const T *b, int64_t rs_b, int64_t cs_b, T beta, T *c,
+                              int64_t ldc) {
+    T bt[HB_GEMM_NARROW * HB_GEMM_NARROW];
+    for (int64_t j = 0; j < n; j++)
+        for (int64_t p = 0; p < k; p++)
+            bt[j * HB_GEMM_NARROW + p] = b[p * rs_b + j * cs_b];
+    switch ((n - 1) * HB_GEMM_NARROW + (k - 1)) {
+#define HB_NARROW_CASE(nn, kk)                                                                  \
+    case (nn - 1) * HB_GEMM_NARROW + (kk - 1):                                                  \
+        NAME(gemm_narrow_nk)(m, nn, kk, alpha, a, rs_a, cs_a, bt, beta, c, ldc);                \
+        break;
+        HB_NARROW_CASE(1, 1) HB_NARROW_CASE(1, 2) HB_NARROW_CASE(1, 3) HB_NARROW_CASE(1, 4)
+        HB_NARROW_CASE(2, 1) HB_NARROW_CASE(2, 2) HB_NARROW_CASE(2, 3) HB_NARROW_CASE(2, 4)
+        HB_NARROW_CASE(3, 1) HB_NARROW_CASE(3, 2) HB_NARROW_CASE(3, 3) HB_NARROW_CASE(3, 4)
+        HB_NARROW_CASE(4, 1) HB_NARROW_CASE(4, 2) HB_NARROW_CASE(4, 3) HB_NARROW_CASE(4, 4)
+#undef HB_NARROW_CASE
+    }
+}
+
 /* Below this m * n * k the packing costs more than it saves; the direct path
  * does not block k, so it also needs k small enough for L1/L2. */
 #define HB_GEMM_DIRECT_MAX (80 * 80 * 80)
@@ -334,6 +383,10 @@ int HB_ISA_FN(NAME(hb_gemm_driver))(int trans_a, int trans_b, int64_t m, int64_t
     int64_t rs_b = trans_b ? 1 : ldb, cs_b = trans_b ? ldb : 1;
     if (m * n <= HB_GEMM_TINY_MN) {
         NAME(gemm_tiny)(m, n, k, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, ldc);
+        return HB_OK;
+    }
+    if (n <= HB_GEMM_NARROW && k <= HB_GEMM_NARROW) {
+        NAME(gemm_narrow)(m, n, k, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, ldc);
         return HB_OK;
     }
     /* The kernel's vectors run along n. With few columns and many rows (a
