@@ -248,10 +248,13 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         tensor([[ 3.,  2., 12.]])
     """
     xd, wd = x._data, weight._data
-    if (xd.ndim == 2 and wd.ndim == 2 and xd.shape[1] == wd.shape[1] and xd.dtype == wd.dtype
-            and xd.dtype.char in "fd" and (bias is None or bias._data.dtype == xd.dtype)):
-        # the layer's usual call, (batch, in) float rows: nothing to reshape or check here
-        # that the kernel's binding does not check
+    dt = xd.dtype
+    if (xd.ndim == 2 and wd.ndim == 2 and wd.dtype is dt and dt.char in "fd"
+            and (bias is None or bias._data.dtype is dt)):
+        # the layer's usual call, (batch, in) float rows of one dtype (the same dtype object:
+        # an equal one from elsewhere takes the path below): nothing to reshape, and the
+        # binding checks the shapes, raising PyTorch's "mat1 and mat2 shapes cannot be
+        # multiplied" itself
         return Linear.apply(x, weight, bias)
     if x.shape[-1:] != weight.shape[-1:] if x.ndim else True:
         raise RuntimeError(

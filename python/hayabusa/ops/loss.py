@@ -172,10 +172,11 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     """
     xd, td = input._data, target._data
     if (weight is None and size_average is None and reduce is None and xd.ndim == 2
-            and td.ndim == 1 and xd.shape[0] == td.shape[0] and td.dtype == _INT64
-            and xd.dtype.char in "fd" and reduction in _REDUCTIONS
+            and td.ndim == 1 and td.dtype is _INT64 and xd.dtype.char in "fd"
             and 0.0 <= label_smoothing <= 1.0):
-        # (N, C) float scores and (N,) class indices: the kernel's binding checks the rest
+        # (N, C) float scores and (N,) int64 class indices: the kernel's binding checks the
+        # rest (the batch sizes, the reduction's name, the targets' range), with PyTorch's
+        # exceptions and messages
         return CrossEntropy.apply(input, target, None, int(ignore_index), float(label_smoothing),
                                   reduction)
     reduction = legacy_reduction(size_average, reduce, reduction)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._core import arrays_of as _arrays_of, params_with_grads as _params_with_grads
+from .._core import (arrays_of as _arrays_of, bump_versions as _bump_versions,
+                     params_with_grads as _params_with_grads)
 from .._factories import zeros_like
 from ._step import call_closure, check_not_differentiable
 from .optimizer import Optimizer, required
@@ -78,19 +79,19 @@ class SGD(Optimizer):
         return loss
 
     def _update(self, group, params, grads):
-        args = (group["lr"], group["momentum"], group["dampening"], group["nesterov"],
+        momentum = group["momentum"]
+        args = (group["lr"], momentum, group["dampening"], group["nesterov"],
                 group["weight_decay"], group["maximize"])
         be = params[0]._backend
-        if args[1] == 0:
+        if momentum == 0:
             be.sgd_step(_arrays_of(params), grads, None, *args, False)
         else:
             state = self.state
             bufs = [state[p].get("momentum_buffer") for p in params]
             if all(b is not None for b in bufs):
                 # every parameter past its first step: one call
-                be.sgd_step([p._data for p in params], grads, [b._data for b in bufs], *args,
-                            False)
-                self._bump_versions(params)
+                be.sgd_step(_arrays_of(params), grads, _arrays_of(bufs), *args, False)
+                _bump_versions(params)
                 return
             # parameters seeing their first step start their buffer from the gradient:
             # one call for those, one for the rest
@@ -109,4 +110,4 @@ class SGD(Optimizer):
             for first, (datas, gs, bufs) in calls.items():
                 if datas:
                     be.sgd_step(datas, gs, bufs, *args, first)
-        self._bump_versions(params)
+        _bump_versions(params)
