@@ -67,6 +67,21 @@ def measure(engines=("torch", "hayabusa"), steps=100, repeats=11):
     return results
 
 
+EDITABLE_CHECK = """
+import sys
+import hayabusa
+print(any(name.startswith("_editable") and "hayabusa" in name for name in sys.modules))
+"""
+
+
+def editable_install():
+    """Whether hayabusa is a scikit-build-core editable install (`pip install -e .`): its import
+    runs a CMake rebuild check first (about 150 ms here), which a user's install does not."""
+    out = subprocess.run([sys.executable, "-c", EDITABLE_CHECK], capture_output=True, text=True,
+                         check=True).stdout
+    return out.strip() == "True"
+
+
 def report(results, steps):
     print(f"{'engine':10s} {'import ms (median)':>18s} {'(best)':>8s} {f'peak RSS MB ({steps} MNIST steps)':>32s}")
     for engine, r in results.items():
@@ -82,6 +97,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     results = measure(steps=args.steps, repeats=args.repeats)
     report(results, args.steps)
+    if editable_install():
+        print("note: hayabusa is an editable install here (pip install -e .), whose import runs a "
+              "rebuild check first: measure a regular install (pip install .) for a user's figure")
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"steps": args.steps, "engines": results}, f, indent=1)

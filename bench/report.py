@@ -4,13 +4,14 @@
     python bench/bench_gemm.py --json bench/results/gemm.json
     python bench/bench_gemm.py --threads 1 --json bench/results/gemm1.json
     python -m bench.footprint --json bench/results/footprint.json
-    python -m bench.report bench/results
+    python -m bench.report bench/results [--png CHART]
 
 Each file that exists in the folder becomes one table; the rest are skipped.
+--png redraws the bar chart of steps.json's ratios (what `python -m bench --png` draws).
 """
+import argparse
 import json
 import os
-import sys
 
 
 def steps_table(r):
@@ -46,13 +47,45 @@ def footprint_table(r):
     return rows
 
 
+def ratio_chart(results, path, title=None):
+    """A horizontal bar per workload: PyTorch time / hayabusa time, on a log scale (the
+    DataLoader's tens and the kernels' ones on one axis), each bar labelled with its ratio."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    names = [r["workload"] for r in results][::-1]
+    ratios = [r["ratio"] for r in results][::-1]
+    fig, ax = plt.subplots(figsize=(10, 0.38 * len(results) + 1.4))
+    bars = ax.barh(names, ratios, color=["tab:green" if r >= 1 else "tab:red" for r in ratios])
+    ax.set_xscale("log")
+    ax.axvline(1.0, color="k", lw=0.8)
+    for bar, r in zip(bars, ratios):
+        ax.text(bar.get_width() * 1.04, bar.get_y() + bar.get_height() / 2, f"{r:.2f}x",
+                va="center", fontsize=8)
+    ax.set_xlim(right=max(ratios) * 2.0)
+    ax.set_xlabel("PyTorch time / hayabusa time (log scale; right of the line: hayabusa faster)")
+    ax.tick_params(axis="y", labelsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.savefig(path, dpi=100, bbox_inches="tight")
+    plt.close(fig)
+
+
 TABLES = {"steps.json": steps_table, "gemm.json": gemm_table, "gemm1.json": gemm_table,
           "footprint.json": footprint_table}
 
 
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    folder = argv[0] if argv else os.path.join(os.path.dirname(__file__), "results")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", default=os.path.join(os.path.dirname(__file__), "results"))
+    parser.add_argument("--png", help="draw steps.json's ratios into this PNG file")
+    args = parser.parse_args(argv)
+    folder = args.folder
+    if args.png:
+        with open(os.path.join(folder, "steps.json")) as f:
+            steps = json.load(f)
+        ratio_chart(steps["results"], args.png,
+                    f"hayabusa {steps['hayabusa']} vs PyTorch {steps['torch']}")
     for name, table in TABLES.items():
         path = os.path.join(folder, name)
         if os.path.exists(path):

@@ -292,18 +292,8 @@ def main(argv=None):
                        "hayabusa": hayabusa.__version__, "isa": hayabusa._C.get_isa(),
                        "results": results, "notes": notes}, f, indent=1)
     if args.png:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        fig, ax = plt.subplots(figsize=(8, 0.5 * len(results) + 1.5))
-        names = [r["workload"] for r in results][::-1]
-        ratios = [r["ratio"] for r in results][::-1]
-        ax.barh(names, ratios, color=["tab:green" if r >= 1 else "tab:red" for r in ratios])
-        ax.axvline(1.0, color="k", lw=0.8)
-        ax.set_xlabel("PyTorch time / hayabusa time (higher is faster)")
-        fig.tight_layout()
-        fig.savefig(args.png, dpi=110)
-
+        from .report import ratio_chart
+        ratio_chart(results, args.png, f"hayabusa {hayabusa.__version__} vs PyTorch {torch.__version__}")
 
 if __name__ == "__main__":
     main()
