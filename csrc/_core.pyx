@@ -500,7 +500,7 @@ def run_backward(roots, root_grads, bint retain_graph=False, dict capture=None):
             result = in_grads = g = grad = None
         for node in list(leaf_grads):
             grad = leaf_grads.pop(node)
-            acc = <AccumulateGrad>node
+            acc = <AccumulateGrad?>node
             if acc._hooks:
                 grad = _apply_hooks(acc._hooks, grad)
             if capture is not None:

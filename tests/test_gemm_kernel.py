@@ -111,7 +111,8 @@ def test_matmul_edge_shapes(isa, dtype, ta, tb):
         assert_gemm_close(out, a, b)
 
 
-# The small-product paths: a dot product per entry (m * n <= 64), the narrow
+# The small-product paths: a dot product per entry (m * n <= 64; outputs of at
+# most 4 x 4 with the loop over the depth outermost), the narrow
 # path (n and k both at most 4: every (n, k) pair below, at a few row counts),
 # the product computed transposed (few columns, many rows: n <= 16 with
 # AVX-512, 8 with AVX2, 4 portable) and the plain direct path, with the shapes
@@ -120,7 +121,10 @@ SMALL_PRODUCT_SHAPES = [
     (400, 3, 2), (3, 2, 400), (400, 2, 3), (32, 4, 32), (4, 32, 32), (8, 8, 2000), (1, 1, 2048),
     (1, 64, 3), (64, 1, 3), (65, 1, 3), (100, 16, 7), (100, 17, 7), (16, 100, 7), (9, 8, 5),
     (200, 4, 1), (33, 5, 64), (100, 5, 4), (100, 4, 5),
-] + [(m, n, k) for n in range(1, 5) for k in range(1, 5) for m in (17, 131)]
+] + [(m, n, k) for n in range(1, 5) for k in range(1, 5) for m in (17, 131)] + [
+    # outputs of at most 4 x 4 (the sums by p mod 4 with p outermost): depths that leave
+    # 0 to 3 steps over
+    (m, n, k) for m in range(1, 5) for n in range(1, 5) for k in (1, 6, 403)]
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

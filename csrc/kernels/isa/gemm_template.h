@@ -349,6 +349,67 @@ static void NAME(gemm_narrow)(int64_t m, int64_t n, int64_t k, T alpha, const T 
     }
 }
 
+/* gemm_tiny for outputs of at most 4 x 4 (a Linear(2, 3)'s weight gradient,
+ * summed over a batch of 400): the same sums in the same order, each entry's
+ * four running sums by p mod 4, but with the loop over p outermost, so that
+ * each step reads a row of op(A)^T and of op(B) once for all the entries
+ * instead of once per entry, and m and n are constants that unroll into
+ * registers. */
+static inline __attribute__((always_inline)) void NAME(gemm_tiny_outer_mn)(
+    const int64_t m, const int64_t n, int64_t k, T alpha, const T *a, int64_t rs_a, int64_t cs_a,
+    const T *b, int64_t rs_b, int64_t cs_b, T beta, T *c, int64_t ldc) {
+    T s[4][HB_GEMM_NARROW][HB_GEMM_NARROW];
+#pragma GCC unroll 4
+    for (int q = 0; q < 4; q++)
+#pragma GCC unroll 4
+        for (int64_t i = 0; i < m; i++)
+#pragma GCC unroll 4
+            for (int64_t j = 0; j < n; j++)
+                s[q][i][j] = 0;
+    int64_t p = 0;
+    for (; p + 4 <= k; p += 4)
+#pragma GCC unroll 4
+        for (int q = 0; q < 4; q++) {
+            const T *ap = a + (p + q) * cs_a, *bp = b + (p + q) * rs_b;
+#pragma GCC unroll 4
+            for (int64_t i = 0; i < m; i++)
+#pragma GCC unroll 4
+                for (int64_t j = 0; j < n; j++)
+                    s[q][i][j] += ap[i * rs_a] * bp[j * cs_b];
+        }
+    for (; p < k; p++) {
+        const T *ap = a + p * cs_a, *bp = b + p * rs_b;
+#pragma GCC unroll 4
+        for (int64_t i = 0; i < m; i++)
+#pragma GCC unroll 4
+            for (int64_t j = 0; j < n; j++)
+                s[0][i][j] += ap[i * rs_a] * bp[j * cs_b];
+    }
+#pragma GCC unroll 4
+    for (int64_t i = 0; i < m; i++)
+#pragma GCC unroll 4
+        for (int64_t j = 0; j < n; j++) {
+            T x = alpha * ((s[0][i][j] + s[1][i][j]) + (s[2][i][j] + s[3][i][j]));
+            c[i * ldc + j] = beta != 0 ? x + beta * c[i * ldc + j] : x;
+        }
+}
+
+static void NAME(gemm_tiny_outer)(int64_t m, int64_t n, int64_t k, T alpha, const T *a,
+                                  int64_t rs_a, int64_t cs_a, const T *b, int64_t rs_b,
+                                  int64_t cs_b, T beta, T *c, int64_t ldc) {
+    switch ((m - 1) * HB_GEMM_NARROW + (n - 1)) {
+#define HB_OUTER_CASE(mm, nn)                                                                   \
+    case (mm - 1) * HB_GEMM_NARROW + (nn - 1):                                                  \
+        NAME(gemm_tiny_outer_mn)(mm, nn, k, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, ldc); \
+        break;
+        HB_OUTER_CASE(1, 1) HB_OUTER_CASE(1, 2) HB_OUTER_CASE(1, 3) HB_OUTER_CASE(1, 4)
+        HB_OUTER_CASE(2, 1) HB_OUTER_CASE(2, 2) HB_OUTER_CASE(2, 3) HB_OUTER_CASE(2, 4)
+        HB_OUTER_CASE(3, 1) HB_OUTER_CASE(3, 2) HB_OUTER_CASE(3, 3) HB_OUTER_CASE(3, 4)
+        HB_OUTER_CASE(4, 1) HB_OUTER_CASE(4, 2) HB_OUTER_CASE(4, 3) HB_OUTER_CASE(4, 4)
+#undef HB_OUTER_CASE
+    }
+}
+
 /* Below this m * n * k the packing costs more than it saves; the direct path
  * does not block k, so it also needs k small enough for L1/L2. */
 #define HB_GEMM_DIRECT_MAX (80 * 80 * 80)
@@ -381,6 +442,10 @@ int HB_ISA_FN(NAME(hb_gemm_driver))(int trans_a, int trans_b, int64_t m, int64_t
     }
     int64_t rs_a = trans_a ? 1 : lda, cs_a = trans_a ? lda : 1;
     int64_t rs_b = trans_b ? 1 : ldb, cs_b = trans_b ? ldb : 1;
+    if (m <= HB_GEMM_NARROW && n <= HB_GEMM_NARROW) {
+        NAME(gemm_tiny_outer)(m, n, k, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, ldc);
+        return HB_OK;
+    }
     if (m * n <= HB_GEMM_TINY_MN) {
         NAME(gemm_tiny)(m, n, k, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, ldc);
         return HB_OK;
