@@ -242,7 +242,9 @@ cdef class FunctionBase:
         result = wrap(out, True, node)
         if _anomaly:
             import traceback    # anomaly mode only: traceback costs 2-5 ms of import
-            node._anomaly_trace = traceback.format_stack()[:-1]
+            # without apply's own frame (an explicit end: this file has wraparound off)
+            stack = traceback.format_stack()
+            node._anomaly_trace = stack[:len(stack) - 1]
         cdef list checks = []
         for i in node.saved_inputs:
             x = inputs[i]
