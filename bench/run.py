@@ -292,7 +292,10 @@ def main(argv=None):
                        "hayabusa": hayabusa.__version__, "isa": hayabusa._C.get_isa(),
                        "results": results, "notes": notes}, f, indent=1)
     if args.png:
-        from .report import ratio_chart
+        if __package__:
+            from .report import ratio_chart
+        else:   # run as a script, python bench/run.py: bench/ is on sys.path
+            from report import ratio_chart
         ratio_chart(results, args.png, f"hayabusa {hayabusa.__version__} vs PyTorch {torch.__version__}")
 
 if __name__ == "__main__":
