@@ -307,6 +307,10 @@ static void NAME(gemm_tiny)(int64_t m, int64_t n, int64_t k, T alpha, const T *a
  * n and k constants in each instantiation so that the loops unroll into
  * registers. Same order of operations as gemm_tiny for these depths. */
 #define HB_GEMM_NARROW 4
+/* X(a, b) for every a, b in 1..HB_GEMM_NARROW: the cases of the switches below */
+#define HB_EACH_UP_TO_4X4(X)                                                                    \
+    X(1, 1) X(1, 2) X(1, 3) X(1, 4) X(2, 1) X(2, 2) X(2, 3) X(2, 4)                             \
+    X(3, 1) X(3, 2) X(3, 3) X(3, 4) X(4, 1) X(4, 2) X(4, 3) X(4, 4)
 static inline __attribute__((always_inline)) void NAME(gemm_narrow_nk)(
     int64_t m, const int64_t n, const int64_t k, T alpha, const T *a, int64_t rs_a, int64_t cs_a,
     const T *restrict bt, T beta, T *c, int64_t ldc) {
@@ -341,10 +345,7 @@ static void NAME(gemm_narrow)(int64_t m, int64_t n, int64_t k, T alpha, const T 
     case (nn - 1) * HB_GEMM_NARROW + (kk - 1):                                                  \
         NAME(gemm_narrow_nk)(m, nn, kk, alpha, a, rs_a, cs_a, bt, beta, c, ldc);                \
         break;
-        HB_NARROW_CASE(1, 1) HB_NARROW_CASE(1, 2) HB_NARROW_CASE(1, 3) HB_NARROW_CASE(1, 4)
-        HB_NARROW_CASE(2, 1) HB_NARROW_CASE(2, 2) HB_NARROW_CASE(2, 3) HB_NARROW_CASE(2, 4)
-        HB_NARROW_CASE(3, 1) HB_NARROW_CASE(3, 2) HB_NARROW_CASE(3, 3) HB_NARROW_CASE(3, 4)
-        HB_NARROW_CASE(4, 1) HB_NARROW_CASE(4, 2) HB_NARROW_CASE(4, 3) HB_NARROW_CASE(4, 4)
+        HB_EACH_UP_TO_4X4(HB_NARROW_CASE)
 #undef HB_NARROW_CASE
     }
 }
@@ -402,10 +403,7 @@ static void NAME(gemm_tiny_outer)(int64_t m, int64_t n, int64_t k, T alpha, cons
     case (mm - 1) * HB_GEMM_NARROW + (nn - 1):                                                  \
         NAME(gemm_tiny_outer_mn)(mm, nn, k, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, ldc); \
         break;
-        HB_OUTER_CASE(1, 1) HB_OUTER_CASE(1, 2) HB_OUTER_CASE(1, 3) HB_OUTER_CASE(1, 4)
-        HB_OUTER_CASE(2, 1) HB_OUTER_CASE(2, 2) HB_OUTER_CASE(2, 3) HB_OUTER_CASE(2, 4)
-        HB_OUTER_CASE(3, 1) HB_OUTER_CASE(3, 2) HB_OUTER_CASE(3, 3) HB_OUTER_CASE(3, 4)
-        HB_OUTER_CASE(4, 1) HB_OUTER_CASE(4, 2) HB_OUTER_CASE(4, 3) HB_OUTER_CASE(4, 4)
+        HB_EACH_UP_TO_4X4(HB_OUTER_CASE)
 #undef HB_OUTER_CASE
     }
 }

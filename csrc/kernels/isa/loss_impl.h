@@ -278,6 +278,14 @@ static void L(ce_backward_rows)(const T *restrict grad_loss, const T *restrict l
     }
 }
 
+/* An ignored row's gradient: 0 * softmax, NaN where the softmax is NaN, as PyTorch. */
+static inline __attribute__((always_inline)) void L(zero_ignored_row)(T *restrict g,
+                                                                      const int64_t C) {
+#pragma GCC unroll 16
+    for (int64_t c = 0; c < C; c++)
+        g[c] *= (T)0;
+}
+
 /* ce_backward_rows for rows of fewer than CE_SHORT_ROW classes (a constant in
  * each instantiation below, so the loops over a row's classes unroll): the
  * same three passes, the middle one, the exp, flat over the whole block. */
@@ -311,13 +319,10 @@ static inline __attribute__((always_inline)) void L(ce_backward_short_rows_c)(
         for (int64_t i = i0; i < i1; i++) {
             const int64_t t = target[i];
             T *restrict g = grad_logits + i * C;
-            if (t == ignore_index) {  /* 0 * softmax: NaN where it is NaN, as PyTorch */
-#pragma GCC unroll 16
-                for (int64_t c = 0; c < C; c++)
-                    g[c] *= (T)0;
-            } else {
+            if (t == ignore_index)
+                L(zero_ignored_row)(g, C);
+            else
                 g[t] -= scale;
-            }
         }
         return;
     }
@@ -326,10 +331,8 @@ static inline __attribute__((always_inline)) void L(ce_backward_short_rows_c)(
     for (int64_t i = i0; i < i1; i++) {
         const int64_t t = target[i];
         T *restrict g = grad_logits + i * C;
-        if (t == ignore_index) {  /* 0 * softmax: NaN where it is NaN, as PyTorch */
-#pragma GCC unroll 16
-            for (int64_t c = 0; c < C; c++)
-                g[c] *= (T)0;
+        if (t == ignore_index) {
+            L(zero_ignored_row)(g, C);
             continue;
         }
         const T scale = reduction == HB_REDUCTION_NONE ? grad_loss[i] : (T)shared;
