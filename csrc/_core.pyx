@@ -277,11 +277,8 @@ cdef class FunctionBase:
     def _check_saved(self):
         self.check_saved()
 
-    def _release(self):
-        """Drop what forward saved: the graph is done with unless retain_graph."""
-        self.release()
-
     cdef inline void release(self):
+        """Drop what forward saved: the graph is done with unless retain_graph."""
         # the saved arrays live in `saved` or in the instance dict (a Python
         # subclass's attributes), which a class with __slots__ = () does not have
         self.saved = None
@@ -416,6 +413,11 @@ cdef _accumulate(TensorBase target, object grad, bint check_shape):
         g._version[0] += 1
 
 
+cdef inline void _add_to_node(FunctionBase node, object grad):
+    """A gradient arriving at a function node: summed into its buffer."""
+    node._buffer = grad if node._buffer is None else node._buffer + grad
+
+
 cdef inline void _add_to(dict buffers, object node, object grad):
     cdef PyObject *have = PyDict_GetItem(buffers, node)
     if have is NULL:
@@ -448,8 +450,7 @@ def run_backward(roots, root_grads, bint retain_graph=False, dict capture=None):
     try:
         for node, g in zip(root_nodes, root_grads):
             if isinstance(node, FunctionBase):
-                nf = <FunctionBase>node
-                nf._buffer = g if nf._buffer is None else nf._buffer + g
+                _add_to_node(<FunctionBase>node, g)
             else:
                 _add_to(leaf_grads, node, g)
         for node in root_nodes:
@@ -491,7 +492,7 @@ def run_backward(roots, root_grads, bint retain_graph=False, dict capture=None):
                 if isinstance(nxt, FunctionBase):
                     nf = <FunctionBase>nxt
                     if g is not None:
-                        nf._buffer = g if nf._buffer is None else nf._buffer + g
+                        _add_to_node(nf, g)
                     nf._pending -= 1
                     if nf._pending == 0:
                         ready.append(nf)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._tensor import Tensor, _wrap
-from .._core import run_backward
+from .._core import backward_scalar, run_backward
 from .function import Function, _edge
 from .. import _grad_mode as grad_mode
 from .._grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
@@ -76,12 +76,9 @@ def backward(tensors: Tensor | Sequence[Tensor],
         >>> x.grad
         tensor([2., 2.])
     """
-    if grad_tensors is None and not create_graph and inputs is None and isinstance(tensors, Tensor):
-        d = tensors._data
-        if tensors._requires_grad and d.size == 1 and d.dtype.kind == "f":
-            # loss.backward(): one float scalar, seeded with 1
-            run_backward((tensors,), (tensors._backend.ones(d.shape, d.dtype),), bool(retain_graph))
-            return
+    if (grad_tensors is None and not create_graph and inputs is None
+            and isinstance(tensors, Tensor) and backward_scalar(tensors, bool(retain_graph))):
+        return   # one float32/float64 scalar, seeded with 1 (what loss.backward() calls too)
     if create_graph:
         raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
     if inputs is not None:

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._core import (arrays_of as _arrays_of, bump_versions as _bump_versions,
-                     params_with_grads as _params_with_grads)
+from .._core import arrays_of as _arrays_of, bump_versions as _bump_versions
 from .._factories import zeros_like
 from ._step import call_closure, check_not_differentiable
 from .optimizer import Optimizer, required
@@ -70,11 +69,7 @@ class SGD(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = None if closure is None else call_closure(closure)
         for group in self.param_groups:
-            params, grads, mixed = _params_with_grads(group["params"])
-            if mixed:   # one kernel call per dtype
-                for params, grads in self._batches(group):
-                    self._update(group, params, grads)
-            elif params:
+            for params, grads in self._batches(group):
                 self._update(group, params, grads)
         return loss
 
